@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// EHC Sync: one pure core (`EHCCore`: records, decoding, rules, deadlines),
+/// one I/O library (`EHCSync`: config, feeds, store), and thin executables.
+let package = Package(
+    name: "ehcsync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ehcsync", targets: ["ehcsync"]),
+        .executable(name: "ehcsync-bench", targets: ["ehcsync-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "EHCCore"),
+        .target(
+            name: "EHCSync",
+            dependencies: [
+                "EHCCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ehcsync",
+            dependencies: [
+                "EHCCore", "EHCSync",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "ehcsync-bench", dependencies: ["EHCCore", "EHCSync"]),
+        .testTarget(name: "EHCCoreTests", dependencies: ["EHCCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EHCSyncTests", dependencies: ["EHCCore", "EHCSync"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import EHCSync
+print("ehcsync \(EHCSyncVersion.string)")
