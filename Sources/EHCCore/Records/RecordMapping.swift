@@ -1,0 +1,153 @@
+import Foundation
+
+/// How one feed's local records map onto the canonical fields of SPEC §3, and the
+/// rules that validate them. Built by the I/O layer from the feed's config.
+public struct RecordMapping: Sendable {
+    public var role: Role
+    /// canonical field → the local CSV header or JSON key.
+    public var columns: [CanonicalField: String]
+    /// canonical field → local value → canonical value (`Sent` → `requested`).
+    public var values: [CanonicalField: [String: String]]
+    /// Values for fields a feed lacks, applied when the record leaves them empty.
+    public var defaults: [CanonicalField: String]
+    public var datePattern: DatePattern?
+    public var timeZone: TimeZone
+
+    public init(role: Role, columns: [CanonicalField: String] = [:], values: [CanonicalField: [String: String]] = [:],
+                defaults: [CanonicalField: String] = [:], datePattern: DatePattern? = nil,
+                timeZone: TimeZone = TimeZone(identifier: "Europe/London") ?? .gmt) {
+        self.role = role
+        self.columns = columns
+        self.values = values
+        self.defaults = defaults
+        self.datePattern = datePattern
+        self.timeZone = timeZone
+        // Lower-cased lookups so `Sent`, `SENT` and ` sent ` all map.
+        var folded: [CanonicalField: [String: String]] = [:]
+        for (field, map) in values {
+            var m: [String: String] = [:]
+            for (k, v) in map { m[k.trimmingCharacters(in: .whitespaces).lowercased()] = v }
+            folded[field] = m
+        }
+        foldedValues = folded
+    }
+
+    let foldedValues: [CanonicalField: [String: String]]
+
+    /// Fields that must be present in every record of this role.
+    public var requiredFields: [CanonicalField] { role == .la ? [.request_id] : [] }
+
+    /// Validates one field's raw text. Returns the canonical text, or a message saying
+    /// why not. Personal values are never echoed in messages.
+    public func canonical(_ field: CanonicalField, _ raw: String) -> Result<String, FieldProblem> {
+        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let map = foldedValues[field], let mapped = map[text.lowercased()] { text = mapped }
+        switch field.kind {
+        case .requestID:
+            guard text.count <= 64, text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
+                return .failure(.init("must be 1-64 printable characters"))
+            }
+            return .success(text)
+        case .text(let maxLength):
+            if let maxLength, text.count > maxLength {
+                return .failure(.init("is longer than \(maxLength) characters"))
+            }
+            return .success(text)
+        case .date:
+            if let d = CivilDate(iso: text) ?? datePattern?.parse(text) { return .success(d.description) }
+            let expected = datePattern.map { "\($0.text) or YYYY-MM-DD" } ?? "YYYY-MM-DD"
+            return .failure(.init(field.isPersonal ? "is not a real date in the form \(expected)"
+                                                   : "'\(Self.clip(text))' is not a real date in the form \(expected)"))
+        case .timestamp:
+            if let t = Timestamp.parse(text, zone: timeZone) { return .success(t.description) }
+            if let d = CivilDate(iso: text) ?? datePattern?.parse(text) {
+                return .success(Timestamp.local(d, minuteOfDay: 0, in: timeZone).description)
+            }
+            return .failure(.init("'\(Self.clip(text))' is not an RFC 3339 timestamp"))
+        case .nhsNumber:
+            guard let n = NHSNumber.normalised(text) else {
+                return .failure(.init("is not a valid NHS number (10 digits with a Modulus 11 check digit)"))
+            }
+            return .success(n)
+        case .service:
+            let t = text.lowercased()
+            guard Service(rawValue: t) != nil else {
+                return .failure(.init("'\(Self.clip(text))' is not a service (\(Service.allCases.map(\.rawValue).joined(separator: ", "))); map local names under values.service"))
+            }
+            return .success(t)
+        case .status:
+            let t = text.lowercased()
+            switch role {
+            case .la:
+                if LAStatus(rawValue: t) != nil { return .success(t) }
+                if ProviderStatus(rawValue: t) != nil {
+                    return .failure(.init("'\(t)' is a provider status; this feed speaks for the LA"))
+                }
+                return .failure(.init("'\(Self.clip(text))' is not an LA status (\(LAStatus.allCases.map(\.rawValue).joined(separator: ", ")))"))
+            case .provider:
+                if ProviderStatus(rawValue: t) != nil { return .success(t) }
+                if LAStatus(rawValue: t) != nil {
+                    return .failure(.init("'\(t)' is an LA status; this feed speaks for a provider"))
+                }
+                return .failure(.init("'\(Self.clip(text))' is not a provider status (\(ProviderStatus.allCases.map(\.rawValue).joined(separator: ", ")))"))
+            }
+        case .exception:
+            let t = text.lowercased()
+            guard AdviceException(rawValue: t) != nil else {
+                return .failure(.init("'\(Self.clip(text))' is not a reg 8(2) exception (\(AdviceException.allCases.map(\.rawValue).joined(separator: ", ")))"))
+            }
+            return .success(t)
+        case .dispute:
+            let t = text.lowercased()
+            guard DisputeState(rawValue: t) != nil else {
+                return .failure(.init("'\(Self.clip(text))' is not a dispute state (none, open, resolved)"))
+            }
+            return .success(t)
+        }
+    }
+
+    /// Builds an observation from `(field, raw text)` pairs, applying defaults and
+    /// checking every field; the first failing field makes the whole row an error.
+    public func observation(line: Int, pairs: [(CanonicalField, String, column: String)]) -> Result<Observation, RowError> {
+        var values: [CanonicalField: String] = [:]
+        values.reserveCapacity(pairs.count + defaults.count)
+        var updatedAt: Timestamp?
+        for (field, raw, column) in pairs {
+            if raw.isEmpty || raw.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            switch canonical(field, raw) {
+            case .success(let v):
+                if field == .updated_at {
+                    updatedAt = Timestamp.parse(v, zone: timeZone)
+                } else {
+                    values[field] = v
+                }
+            case .failure(let problem):
+                return .failure(RowError(line: line, field: field.rawValue, column: column, message: problem.message))
+            }
+        }
+        for (field, raw) in defaults where values[field] == nil && !(field == .updated_at && updatedAt != nil) {
+            switch canonical(field, raw) {
+            case .success(let v):
+                if field == .updated_at { updatedAt = Timestamp.parse(v, zone: timeZone) } else { values[field] = v }
+            case .failure(let problem):
+                return .failure(RowError(line: line, field: field.rawValue, column: "defaults", message: problem.message))
+            }
+        }
+        for field in requiredFields where values[field] == nil {
+            return .failure(RowError(line: line, field: field.rawValue, message: "is required and is empty"))
+        }
+        if role == .provider, values[.request_id] == nil, values[.provider_ref] == nil,
+           values[.nhs_number] == nil {
+            return .failure(RowError(line: line, message: "a provider record needs request_id, provider_ref or nhs_number to be linked"))
+        }
+        return .success(Observation(role: role, values: values, updatedAt: updatedAt, line: line))
+    }
+
+    static func clip(_ s: String) -> String { s.count > 40 ? String(s.prefix(40)) + "…" : s }
+}
+
+/// Why one field's value was refused.
+public struct FieldProblem: Error, Sendable, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}

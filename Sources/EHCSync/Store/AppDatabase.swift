@@ -1,0 +1,78 @@
+import EHCCore
+import Foundation
+import GRDB
+
+/// Owns the store: the one SQLite file, its migrations and its writer. Each public
+/// write method is one transaction.
+public final class AppDatabase: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating with mode 0600 if needed) and migrates the store.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        do {
+            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        } catch {
+            throw StoreError("cannot create the store's folder \(dir): \(error.localizedDescription)")
+        }
+        // Create the file ourselves so it is never readable by others, even for a moment.
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StoreError("cannot open the store \(path): \(String(cString: strerror(errno)))") }
+        close(fd)
+        var config = Configuration()
+        config.label = "ehcsync"
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: """
+                PRAGMA synchronous = NORMAL;
+                PRAGMA cache_size = -16000;
+                PRAGMA temp_store = MEMORY;
+                PRAGMA journal_size_limit = 67108864;
+                """)
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StoreError("cannot open the store \(path): \(error)")
+        }
+    }
+
+    /// Runs `body` in one write transaction.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.write(body)
+    }
+
+    /// Runs `body` on a read snapshot.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+
+    /// `PRAGMA integrity_check`, for tests and the reliability harness.
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+
+    /// The id of a configured feed, creating its row the first time it is seen.
+    public func feedID(name: String, role: Role) throws -> Int64 {
+        try pool.write { db in try Self.feedID(db, name: name, role: role) }
+    }
+
+    static func feedID(_ db: Database, name: String, role: Role) throws -> Int64 {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM feed WHERE name = ?", arguments: [name]) {
+            try db.execute(sql: "UPDATE feed SET role = ? WHERE id = ? AND role <> ?", arguments: [role.rawValue, id, role.rawValue])
+            return id
+        }
+        try db.execute(sql: "INSERT INTO feed(name, role) VALUES (?, ?)", arguments: [name, role.rawValue])
+        return db.lastInsertedRowID
+    }
+}
+
+/// A store fault worth telling the operator about in one line.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

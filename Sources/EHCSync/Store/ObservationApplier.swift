@@ -1,0 +1,209 @@
+import EHCCore
+import Foundation
+import GRDB
+
+/// Applies observations inside one open write transaction, with cached prepared
+/// statements: the bulk path of every feed. Made per file or page; not shared.
+public final class ObservationApplier {
+    /// Counts of what happened to the observations it was given.
+    public struct Counts: Sendable, Equatable {
+        public var applied = 0, unchanged = 0, stale = 0, unmatched = 0, identityMismatch = 0, linked = 0
+        public init() {}
+    }
+
+    let db: Database
+    let feedID: Int64
+    let role: Role
+    let reconciler: Reconciler
+    let now: Timestamp
+    let today: CivilDate
+    public private(set) var counts = Counts()
+
+    public init(db: Database, feedID: Int64, role: Role, rules: AdviceRules, now: Timestamp, today: CivilDate) {
+        self.db = db
+        self.feedID = feedID
+        self.role = role
+        self.reconciler = Reconciler(rules: rules)
+        self.now = now
+        self.today = today
+    }
+
+    /// The fast path for full re-exports: true when this feed's last row for the
+    /// request hashed the same, so the row says nothing new and needs no validation.
+    public func isUnchanged(requestID: String, rowHash: Int64) throws -> Bool {
+        let stmt = try db.cachedStatement(sql: "SELECT row_hash FROM advice_feed WHERE feed_id = ? AND request_id = ?")
+        guard let stored = try Int64.fetchOne(stmt, arguments: [feedID, requestID]), stored == rowHash else { return false }
+        counts.unchanged += 1
+        return true
+    }
+
+    /// Links, plans and applies one observation (SPEC §4), recording it in the audit trail.
+    public func apply(_ obs: Observation, source: String, rowHash: Int64) throws {
+        let link = try self.link(obs)
+        guard let requestID = link.requestID else {
+            try park(obs, source: source, reason: link.reason ?? "no open request matches")
+            return
+        }
+        _ = try applyLinked(obs, requestID: requestID, linkedBy: link.how, source: source, rowHash: rowHash, observationID: nil)
+    }
+
+    struct Link { var requestID: String?; var how: String?; var reason: String? }
+
+    /// Rule 1: which request a provider observation is about, if any.
+    func link(_ obs: Observation) throws -> Link {
+        if obs.role == .la { return Link(requestID: obs.requestID, how: nil, reason: nil) }
+        if let rid = obs.requestID {
+            let stmt = try db.cachedStatement(sql: "SELECT 1 FROM advice WHERE request_id = ?")
+            if try Int.fetchOne(stmt, arguments: [rid]) != nil { return Link(requestID: rid, how: nil, reason: nil) }
+            return Link(requestID: nil, how: nil, reason: "request_id \(rid) has not been sent by the LA")
+        }
+        if let ref = obs.values[.provider_ref] {
+            let stmt = try db.cachedStatement(sql: "SELECT request_id FROM provider_link WHERE feed_id = ? AND provider_ref = ?")
+            if let rid = try String.fetchOne(stmt, arguments: [feedID, ref]) {
+                return Link(requestID: rid, how: "provider_ref", reason: nil)
+            }
+        }
+        guard let nhs = obs.values[.nhs_number], let ods = obs.values[.provider_ods], let service = obs.values[.service] else {
+            return Link(requestID: nil, how: nil,
+                        reason: "no request_id, no provider_ref linked before, and not all of nhs_number, provider_ods and service to match by")
+        }
+        let stmt = try db.cachedStatement(sql: """
+            SELECT request_id FROM advice WHERE la_nhs_number = ? AND la_provider_ods = ? AND la_service = ?
+              AND status NOT IN ('cancelled', 'accepted') LIMIT 2
+            """)
+        let matches = try String.fetchAll(stmt, arguments: [nhs, ods, service])
+        switch matches.count {
+        case 1: return Link(requestID: matches[0], how: "nhs_number, provider_ods and service", reason: nil)
+        case 0: return Link(requestID: nil, how: nil, reason: "no open request for this child from \(ods) for \(service)")
+        default: return Link(requestID: nil, how: nil, reason: "several open requests for this child from \(ods) for \(service): not linked by guess")
+        }
+    }
+
+    /// Applies an observation already linked to `requestID`. With `observationID`, the
+    /// parked observation of that id is updated instead of a new one recorded.
+    @discardableResult
+    func applyLinked(_ obs: Observation, requestID: String, linkedBy: String?, source: String, rowHash: Int64,
+                     observationID: Int64?) throws -> ReconcilePlan {
+        let markStmt = try db.cachedStatement(sql: "SELECT updated_at FROM advice_feed WHERE feed_id = ? AND request_id = ?")
+        let markRow = try Row.fetchOne(markStmt, arguments: [feedID, requestID])
+        let mark = markRow.map { FeedMark(updatedAt: ($0[0] as Int64?).map(Timestamp.init(millis:))) }
+        let loadStmt = try db.cachedStatement(sql: AdviceRowCodec.selectSQL)
+        let loaded = try Row.fetchOne(loadStmt, arguments: [requestID]).map(AdviceRowCodec.state(from:))
+        let conflicts = (loaded?.conflictsEver ?? 0) > 0 ? try storedConflicts(requestID) : []
+        var observation = obs
+        if observation.values[.request_id] == nil { observation.values[.request_id] = requestID }
+        let plan = reconciler.plan(observation, current: loaded?.0, lastFromFeed: mark, conflicts: conflicts, today: today)
+
+        var notes = plan.notes
+        if let linkedBy { notes.insert("linked by \(linkedBy)", at: 0) }
+        if plan.outcome != .stale {
+            if plan.outcome != .unchanged || !plan.conflicts.isEmpty {
+                let upsert = try db.cachedStatement(sql: AdviceRowCodec.upsertSQL)
+                try upsert.execute(arguments: AdviceRowCodec.arguments(plan.state, rules: reconciler.rules, now: now))
+                try applyConflictOps(plan.conflicts, requestID: requestID)
+            }
+            let markUpsert = try db.cachedStatement(sql: """
+                INSERT INTO advice_feed(feed_id, request_id, updated_at, row_hash) VALUES (?, ?, ?, ?)
+                ON CONFLICT(feed_id, request_id) DO UPDATE SET
+                  updated_at = max(coalesce(advice_feed.updated_at, excluded.updated_at), coalesce(excluded.updated_at, advice_feed.updated_at)),
+                  row_hash = excluded.row_hash
+                """)
+            try markUpsert.execute(arguments: [feedID, requestID, obs.updatedAt?.millis, rowHash])
+            if obs.role == .provider, let ref = obs.values[.provider_ref] {
+                let linkStmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO provider_link(feed_id, provider_ref, request_id) VALUES (?, ?, ?)")
+                try linkStmt.execute(arguments: [feedID, ref, requestID])
+            }
+        }
+        switch plan.outcome {
+        case .created, .updated: counts.applied += 1
+        case .unchanged: counts.unchanged += 1
+        case .stale: counts.stale += 1
+        case .identityMismatch: counts.identityMismatch += 1
+        }
+        if linkedBy != nil || observationID != nil { counts.linked += 1 }
+        let changes = plan.changes.isEmpty ? nil : Self.changesJSON(plan.changes)
+        let noteText = notes.isEmpty ? nil : notes.joined(separator: "; ")
+        if let observationID {
+            try db.execute(sql: "UPDATE observation SET request_id = ?, outcome = ?, changes_json = ?, notes = ? WHERE id = ?",
+                           arguments: [requestID, plan.outcome.rawValue, changes, noteText, observationID])
+        } else {
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO observation(feed_id, source, line, request_id, updated_at, applied_at, outcome, values_json, changes_json, notes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            try insert.execute(arguments: [feedID, source, obs.line, requestID, obs.updatedAt?.millis, now.millis,
+                                           plan.outcome.rawValue, obs.valuesJSON, changes, noteText])
+        }
+        return plan
+    }
+
+    /// Keeps an observation that links to nothing yet, with an open `unmatched_response`.
+    func park(_ obs: Observation, source: String, reason: String) throws {
+        let values = obs.valuesJSON
+        let dup = try db.cachedStatement(sql: """
+            SELECT 1 FROM pending_observation p JOIN observation o ON o.id = p.observation_id
+            WHERE p.feed_id = ? AND o.values_json = ?
+            """)
+        if try Int.fetchOne(dup, arguments: [feedID, values]) != nil {
+            counts.unchanged += 1
+            return
+        }
+        try db.execute(sql: """
+            INSERT INTO observation(feed_id, source, line, request_id, updated_at, applied_at, outcome, values_json, notes)
+            VALUES (?, ?, ?, NULL, ?, ?, 'unmatched', ?, ?)
+            """, arguments: [feedID, source, obs.line, obs.updatedAt?.millis, now.millis, values, reason])
+        let observationID = db.lastInsertedRowID
+        let ref = obs.values[.provider_ref].map { " (provider_ref \($0))" } ?? ""
+        try db.execute(sql: """
+            INSERT INTO conflict(kind, request_id, feed_id, key, field, detail, fingerprint, status, opened_at)
+            VALUES ('unmatched_response', ?, ?, ?, NULL, ?, 0, 'open', ?)
+            """, arguments: [obs.requestID, feedID, "unmatched_response:obs\(observationID)",
+                             "provider record\(ref) could not be linked: \(reason)", now.millis])
+        try db.execute(sql: "INSERT INTO pending_observation(observation_id, feed_id, conflict_id) VALUES (?, ?, ?)",
+                       arguments: [observationID, feedID, db.lastInsertedRowID])
+        counts.unmatched += 1
+    }
+
+    func storedConflicts(_ requestID: String) throws -> [ConflictRef] {
+        let stmt = try db.cachedStatement(sql: "SELECT id, key, status, fingerprint FROM conflict WHERE request_id = ?")
+        return try Row.fetchAll(stmt, arguments: [requestID]).map {
+            ConflictRef(id: $0[0], key: $0[1], isOpen: ($0[2] as String) == "open", fingerprint: $0[3])
+        }
+    }
+
+    func applyConflictOps(_ ops: [ConflictOp], requestID: String) throws {
+        try applyConflictOps(ops, requestID: requestID, feedID: feedID)
+    }
+
+    /// Opens and closes conflicts of one record; `feedID` nil for conflicts the clock raised.
+    func applyConflictOps(_ ops: [ConflictOp], requestID: String, feedID: Int64?) throws {
+        for op in ops {
+            switch op {
+            case .open(let draft):
+                let stmt = try db.cachedStatement(sql: """
+                    INSERT INTO conflict(kind, request_id, feed_id, key, field, detail, fingerprint, status, opened_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)
+                    """)
+                try stmt.execute(arguments: [draft.kind.rawValue, requestID, feedID ?? nil, draft.key, draft.field, draft.detail,
+                                             draft.fingerprint, now.millis])
+                try db.execute(sql: "UPDATE advice SET conflicts_ever = conflicts_ever + 1 WHERE request_id = ?", arguments: [requestID])
+            case .close(let id, let reason):
+                try Self.closeConflict(db, id: id, by: "rules", note: reason, at: now)
+            }
+        }
+    }
+
+    static func closeConflict(_ db: Database, id: Int64, by: String, note: String, at now: Timestamp) throws {
+        let stmt = try db.cachedStatement(sql: """
+            UPDATE conflict SET status = 'resolved', closed_at = ?, closed_by = ?, close_note = ? WHERE id = ? AND status = 'open'
+            """)
+        try stmt.execute(arguments: [now.millis, by, note, id])
+    }
+
+    static func changesJSON(_ changes: [FieldChange]) -> String {
+        "[" + changes.map { c in
+            "{\"field\":" + JSONText.quoted(c.field) + ",\"old\":" + (c.old.map(JSONText.quoted) ?? "null")
+                + ",\"new\":" + (c.new.map(JSONText.quoted) ?? "null") + "}"
+        }.joined(separator: ",") + "]"
+    }
+}

@@ -1,0 +1,121 @@
+import EHCCore
+import GRDB
+
+/// The store's schema, as named migrations. A shipped migration is never edited:
+/// a change is a new migration, so every older store upgrades itself on open.
+enum Schema {
+    /// Fields each side may state, one column per side (`la_case_ref`, `pr_received_on` …).
+    static let sideFields: [CanonicalField] = CanonicalField.allCases.filter { $0 != .status && $0 != .updated_at }
+
+    static func column(_ role: Role, _ field: CanonicalField) -> String {
+        (role == .la ? "la_" : "pr_") + field.rawValue
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-core") { db in
+            let sideColumns = Role.allCases.flatMap { role in sideFields.map { "\(column(role, $0)) TEXT" } }
+                .joined(separator: ",\n  ")
+            let conflictKinds = ConflictKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")
+            try db.execute(sql: """
+            CREATE TABLE feed (
+              id INTEGER PRIMARY KEY,
+              name TEXT NOT NULL UNIQUE,
+              role TEXT NOT NULL CHECK (role IN ('la', 'provider')),
+              last_attempt_at INTEGER,
+              last_success_at INTEGER,
+              last_data_at INTEGER,
+              last_error TEXT,
+              consecutive_failures INTEGER NOT NULL DEFAULT 0 CHECK (consecutive_failures >= 0)
+            );
+            CREATE TABLE source_file (
+              id INTEGER PRIMARY KEY,
+              feed_id INTEGER NOT NULL REFERENCES feed(id),
+              name TEXT NOT NULL,
+              content_sha256 TEXT NOT NULL CHECK (length(content_sha256) = 64),
+              size INTEGER NOT NULL CHECK (size >= 0),
+              outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'rejected')),
+              rows_read INTEGER NOT NULL DEFAULT 0,
+              rows_applied INTEGER NOT NULL DEFAULT 0,
+              rows_unchanged INTEGER NOT NULL DEFAULT 0,
+              rows_stale INTEGER NOT NULL DEFAULT 0,
+              rows_unmatched INTEGER NOT NULL DEFAULT 0,
+              rows_failed INTEGER NOT NULL DEFAULT 0,
+              error TEXT,
+              taken_at INTEGER NOT NULL
+            );
+            CREATE UNIQUE INDEX source_file_once ON source_file(feed_id, content_sha256) WHERE outcome = 'applied';
+            CREATE TABLE advice (
+              request_id TEXT PRIMARY KEY NOT NULL CHECK (length(request_id) BETWEEN 1 AND 64),
+              \(sideColumns),
+              la_status TEXT CHECK (la_status IN ('requested', 'cancelled', 'accepted', 'returned')),
+              provider_status TEXT CHECK (provider_status IN ('acknowledged', 'in_progress', 'submitted', 'not_known')),
+              provider_status_on TEXT,
+              answered_on TEXT,
+              awaiting_amendment INTEGER NOT NULL DEFAULT 0 CHECK (awaiting_amendment IN (0, 1)),
+              status TEXT NOT NULL,
+              due_on TEXT,
+              working_due_on TEXT,
+              conflicts_ever INTEGER NOT NULL DEFAULT 0,
+              created_at INTEGER NOT NULL,
+              changed_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX advice_link ON advice(la_nhs_number, la_provider_ods, la_service)
+              WHERE la_nhs_number IS NOT NULL AND status NOT IN ('cancelled', 'accepted');
+            CREATE INDEX advice_submitted ON advice(provider_status) WHERE provider_status = 'submitted' AND la_advice_received_on IS NULL;
+            CREATE TABLE advice_feed (
+              feed_id INTEGER NOT NULL REFERENCES feed(id),
+              request_id TEXT NOT NULL,
+              updated_at INTEGER,
+              row_hash INTEGER NOT NULL,
+              PRIMARY KEY (feed_id, request_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE provider_link (
+              feed_id INTEGER NOT NULL REFERENCES feed(id),
+              provider_ref TEXT NOT NULL,
+              request_id TEXT NOT NULL,
+              PRIMARY KEY (feed_id, provider_ref)
+            ) WITHOUT ROWID;
+            CREATE TABLE observation (
+              id INTEGER PRIMARY KEY,
+              feed_id INTEGER NOT NULL REFERENCES feed(id),
+              source TEXT NOT NULL,
+              line INTEGER NOT NULL,
+              request_id TEXT,
+              updated_at INTEGER,
+              applied_at INTEGER NOT NULL,
+              outcome TEXT NOT NULL CHECK (outcome IN ('created', 'updated', 'unchanged', 'stale', 'identity_mismatch', 'unmatched')),
+              values_json TEXT NOT NULL,
+              changes_json TEXT,
+              notes TEXT
+            );
+            CREATE INDEX observation_request ON observation(request_id) WHERE request_id IS NOT NULL;
+            CREATE TABLE pending_observation (
+              observation_id INTEGER PRIMARY KEY REFERENCES observation(id),
+              feed_id INTEGER NOT NULL REFERENCES feed(id),
+              conflict_id INTEGER NOT NULL REFERENCES conflict(id)
+            );
+            CREATE TABLE conflict (
+              id INTEGER PRIMARY KEY,
+              kind TEXT NOT NULL CHECK (kind IN (\(conflictKinds))),
+              request_id TEXT,
+              feed_id INTEGER REFERENCES feed(id),
+              key TEXT NOT NULL,
+              field TEXT,
+              detail TEXT NOT NULL,
+              fingerprint INTEGER NOT NULL DEFAULT 0,
+              status TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+              opened_at INTEGER NOT NULL,
+              closed_at INTEGER,
+              closed_by TEXT CHECK (closed_by IN ('rules', 'user')),
+              close_note TEXT,
+              CHECK ((status = 'open') = (closed_at IS NULL))
+            );
+            CREATE UNIQUE INDEX conflict_one_open ON conflict(request_id, key) WHERE status = 'open' AND request_id IS NOT NULL;
+            CREATE INDEX conflict_request ON conflict(request_id);
+            CREATE INDEX conflict_open ON conflict(status) WHERE status = 'open';
+            """)
+        }
+        return m
+    }
+}
