@@ -34,7 +34,7 @@ enum Schema {
               name TEXT NOT NULL,
               content_sha256 TEXT NOT NULL CHECK (length(content_sha256) = 64),
               size INTEGER NOT NULL CHECK (size >= 0),
-              outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'rejected')),
+              outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'duplicate', 'rejected')),
               rows_read INTEGER NOT NULL DEFAULT 0,
               rows_applied INTEGER NOT NULL DEFAULT 0,
               rows_unchanged INTEGER NOT NULL DEFAULT 0,

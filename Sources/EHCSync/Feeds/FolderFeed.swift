@@ -1,0 +1,234 @@
+import Crypto
+import EHCCore
+import Foundation
+import GRDB
+
+/// What one poll of a drop folder did, for logs and feed health.
+public struct FolderPollResult: Sendable, Equatable {
+    public var filesApplied = 0, filesDuplicate = 0, filesRejected = 0
+    public var rowsRead = 0, rowsFailed = 0
+    public var counts = ObservationApplier.Counts()
+    public init() {}
+}
+
+/// A drop-folder feed (SPEC §7): takes ready files, applies each in one transaction
+/// with its bookkeeping, then moves it to `processed/YYYY-MM-DD/` (or `rejected/`).
+/// A crash at any point neither loses nor doubles a file: a file whose content is
+/// already recorded as applied is only moved.
+public struct FolderFeed {
+    public let feed: FeedConfig
+    public let folder: FolderFeedConfig
+    public let mapping: RecordMapping
+    public let rules: AdviceRules
+    public let zone: TimeZone
+    let db: AppDatabase
+    let feedID: Int64
+
+    static let chunkSize = 1 << 20
+
+    public init(feed: FeedConfig, folder: FolderFeedConfig, mapping: RecordMapping, rules: AdviceRules,
+                zone: TimeZone, db: AppDatabase) throws {
+        self.feed = feed
+        self.folder = folder
+        self.mapping = mapping
+        self.rules = rules
+        self.zone = zone
+        self.db = db
+        feedID = try db.feedID(name: feed.name, role: feed.role)
+    }
+
+    /// Takes every ready file once. `now` is the run's clock (may be `--now`);
+    /// `wallClock` is the real time, used only to judge whether a file has settled.
+    public func poll(now: Timestamp, wallClock: Date, log: (String) -> Void) throws -> FolderPollResult {
+        var result = FolderPollResult()
+        let scanner = FolderScanner(path: folder.path, pattern: folder.pattern, ready: folder.ready, settleSeconds: folder.settleSeconds)
+        for candidate in try scanner.scan(wallClock: wallClock) {
+            try take(candidate, now: now, into: &result, log: log)
+        }
+        return result
+    }
+
+    private func take(_ file: FolderScanner.Candidate, now: Timestamp, into result: inout FolderPollResult,
+                      log: (String) -> Void) throws {
+        let fullPath = folder.path + "/" + file.name
+        let today = now.localDate(in: zone)
+        let processedDir = folder.path + "/processed/" + today.description
+        let digest: String
+        let size: Int64
+        do {
+            (digest, size) = try Self.sha256(path: fullPath)
+        } catch {
+            // Vanished or unreadable between scan and open: try again next poll.
+            log("\(feed.name): \(file.name): not taken this time: \(error)")
+            return
+        }
+        let seen = try db.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM source_file WHERE feed_id = ? AND content_sha256 = ? AND outcome = 'applied'",
+                               arguments: [feedID, digest])
+        }
+        if seen != nil {
+            try db.write { db in
+                try db.execute(sql: """
+                    INSERT INTO source_file(feed_id, name, content_sha256, size, outcome, taken_at) VALUES (?, ?, ?, ?, 'duplicate', ?)
+                    """, arguments: [feedID, file.name, digest, size, now.millis])
+            }
+            try move(file, to: processedDir)
+            result.filesDuplicate += 1
+            log("\(feed.name): \(file.name): same content as a file already applied: moved, nothing applied")
+            return
+        }
+
+        let errorsPath = processedDir + "/" + file.name + ".errors.txt"
+        var errors: ErrorsFile?
+        do {
+            let outcome = try db.write { db -> (ObservationApplier.Counts, Int, Int) in
+                let applier = ObservationApplier(db: db, feedID: feedID, role: feed.role, rules: rules, now: now, today: today)
+                let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: file.name, seed: mappingSeed) { rowError in
+                    if errors == nil { errors = try ErrorsFile(finalPath: errorsPath, header: "# \(feed.name): rows of \(file.name) that were skipped; the other rows were applied") }
+                    try errors?.append(rowError.description)
+                }
+                try Self.decode(path: fullPath, format: feed.format, csv: feed.mapping) { try ingestor.handle($0) }
+                try db.execute(sql: """
+                    INSERT INTO source_file(feed_id, name, content_sha256, size, outcome, rows_read, rows_applied, rows_unchanged,
+                      rows_stale, rows_unmatched, rows_failed, taken_at) VALUES (?, ?, ?, ?, 'applied', ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [feedID, file.name, digest, size, ingestor.rowsRead, applier.counts.applied,
+                                     applier.counts.unchanged, applier.counts.stale, applier.counts.unmatched,
+                                     ingestor.rowsFailed, now.millis])
+                try db.execute(sql: "UPDATE feed SET last_data_at = ? WHERE id = ?", arguments: [now.millis, feedID])
+                // The errors list is in place before the commit, so no crash leaves a file applied without it.
+                try errors?.commit()
+                return (applier.counts, ingestor.rowsRead, ingestor.rowsFailed)
+            }
+            try move(file, to: processedDir)
+            result.filesApplied += 1
+            result.rowsRead += outcome.1
+            result.rowsFailed += outcome.2
+            result.counts.add(outcome.0)
+            log("\(feed.name): \(file.name): \(outcome.1) rows: \(outcome.0.applied) applied, \(outcome.0.unchanged) unchanged, "
+                + "\(outcome.0.stale) stale, \(outcome.0.unmatched) unmatched, \(outcome.2) with errors")
+        } catch let error as WholeFileError {
+            errors?.discard()
+            try reject(file, reason: error.message, digest: digest, size: size, now: now)
+            result.filesRejected += 1
+            log("\(feed.name): \(file.name): rejected: \(error.message)")
+        }
+    }
+
+    /// A seed for row hashes that changes whenever the mapping does, so a new mapping
+    /// re-reads rows that look unchanged.
+    var mappingSeed: UInt64 {
+        var h = RowHash()
+        h.combine("v1|\(feed.role.rawValue)|\(mapping.datePattern?.text ?? "")|\(zone.identifier)")
+        for (k, v) in mapping.columns.sorted(by: { $0.key < $1.key }) { h.combine(k.rawValue); h.combine(v) }
+        for (k, m) in mapping.values.sorted(by: { $0.key < $1.key }) {
+            h.combine(k.rawValue)
+            for (a, b) in m.sorted(by: { $0.key < $1.key }) { h.combine(a); h.combine(b) }
+        }
+        for (k, v) in mapping.defaults.sorted(by: { $0.key < $1.key }) { h.combine(k.rawValue); h.combine(v) }
+        return h.value
+    }
+
+    private func reject(_ file: FolderScanner.Candidate, reason: String, digest: String, size: Int64, now: Timestamp) throws {
+        let dir = folder.path + "/rejected"
+        let target = try move(file, to: dir)
+        let text = "# \(feed.name): \((target as NSString).lastPathComponent) was rejected as a whole; nothing of it was applied.\n\(reason)\n"
+        try AtomicFile.write(text, to: target + ".error.txt", mode: 0o640)
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO source_file(feed_id, name, content_sha256, size, outcome, error, taken_at) VALUES (?, ?, ?, ?, 'rejected', ?, ?)
+                """, arguments: [feedID, file.name, digest, size, reason, now.millis])
+        }
+    }
+
+    /// Moves the file (and its marker) into `dir`, never overwriting: a name already
+    /// there gets `-2`, `-3` … before its extension. Returns the new path.
+    @discardableResult
+    private func move(_ file: FolderScanner.Candidate, to dir: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let target = Self.freeName(file.name, in: dir)
+        guard rename(folder.path + "/" + file.name, target) == 0 else {
+            throw FeedError("cannot move \(file.name) to \(dir): \(String(cString: strerror(errno)))")
+        }
+        if let marker = file.marker {
+            _ = rename(folder.path + "/" + marker, Self.freeName(marker, in: dir))
+        }
+        return target
+    }
+
+    static func freeName(_ name: String, in dir: String) -> String {
+        var candidate = dir + "/" + name
+        var n = 2
+        let ext = (name as NSString).pathExtension
+        let stem = (name as NSString).deletingPathExtension
+        while FileManager.default.fileExists(atPath: candidate) {
+            candidate = dir + "/" + stem + "-\(n)" + (ext.isEmpty ? "" : "." + ext)
+            n += 1
+        }
+        return candidate
+    }
+
+    /// SHA-256 of the file's content, read once in chunks, never following a symlink.
+    static func sha256(path: String) throws -> (String, Int64) {
+        var hasher = SHA256()
+        var size: Int64 = 0
+        try readChunks(path: path) { chunk in
+            hasher.update(bufferPointer: chunk)
+            size += Int64(chunk.count)
+        }
+        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), size)
+    }
+
+    /// Streams a regular file in chunks; memory stays at one chunk.
+    static func readChunks(path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { throw FeedError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw FeedError("\(path) is not a regular file") }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer.baseAddress, chunkSize)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FeedError("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+    }
+
+    /// Decodes a whole file in its format, handing each record to `body`. Decoding and
+    /// mapping faults that spoil the whole file are thrown as `WholeFileError`.
+    static func decode(path: String, format: FeedFormat, csv: FieldMapping, _ body: (DecodedRecord) throws -> Void) throws {
+        var decoder: any RecordDecoder
+        switch format {
+        case .csv:
+            decoder = CSVDecoder(delimiter: csv.delimiter, encoding: TextEncoding(rawValue: csv.encoding) ?? .utf8)
+        case .json:
+            decoder = JSONRecordDecoder()
+        case .ndjson:
+            decoder = NDJSONRecordDecoder()
+        }
+        do {
+            try readChunks(path: path) { chunk in try decoder.consume(chunk, emit: body) }
+            try decoder.finish(emit: body)
+        } catch let e as FileDecodingError {
+            throw WholeFileError(message: e.description)
+        } catch let e as LayoutError {
+            throw WholeFileError(message: e.message)
+        }
+    }
+}
+
+/// A fault that makes a whole file unreadable: nothing of it is applied.
+struct WholeFileError: Error {
+    var message: String
+}
+
+extension ObservationApplier.Counts {
+    mutating func add(_ o: ObservationApplier.Counts) {
+        applied += o.applied; unchanged += o.unchanged; stale += o.stale
+        unmatched += o.unmatched; identityMismatch += o.identityMismatch; linked += o.linked
+    }
+}

@@ -1,0 +1,110 @@
+import EHCCore
+import Foundation
+import GRDB
+import Logging
+
+/// What one cycle did, for the command line and the logs.
+public struct CycleReport: Sendable {
+    public var feeds: [(name: String, result: FolderPollResult?, error: String?)] = []
+    public var linked = 0
+    public var clockConflicts = 0
+}
+
+/// One full cycle (SPEC §9 `sync`): every feed once, then the unmatched retry and the
+/// clock's conflicts. Each feed's failure is its own: the others keep flowing.
+public final class SyncEngine {
+    public let config: AppConfig
+    public let db: AppDatabase
+    let logger: Logger
+    public let rules: AdviceRules
+    public let zone: TimeZone
+
+    public init(config: AppConfig, db: AppDatabase, logger: Logger) {
+        self.config = config
+        self.db = db
+        self.logger = logger
+        rules = config.adviceRules
+        zone = config.timeZone
+    }
+
+    public func runCycle(now: Timestamp, wallClock: Date = Date()) -> CycleReport {
+        var report = CycleReport()
+        for feed in config.feeds {
+            do {
+                switch feed.transport {
+                case .folder(let folder):
+                    let runner = try FolderFeed(feed: feed, folder: folder, mapping: config.recordMapping(for: feed),
+                                                rules: rules, zone: zone, db: db)
+                    let result = try runner.poll(now: now, wallClock: wallClock) { logger.info("\($0)") }
+                    try recordHealth(feed: feed, now: now, error: nil)
+                    report.feeds.append((feed.name, result, nil))
+                    logger.info("feed \(feed.name): \(result.filesApplied) files applied, \(result.filesDuplicate) duplicate, \(result.filesRejected) rejected, \(result.rowsRead) rows, \(result.counts.applied) applied, \(result.rowsFailed) row errors")
+                case .http:
+                    throw FeedError("http feeds are not supported by this version yet")
+                }
+            } catch {
+                let message = "\(error)"
+                logger.error("feed \(feed.name) failed: \(message)")
+                try? recordHealth(feed: feed, now: now, error: message)
+                report.feeds.append((feed.name, nil, message))
+            }
+        }
+        let today = now.localDate(in: zone)
+        do {
+            report.linked = try db.retryUnmatched(rules: rules, now: now, today: today, zone: zone)
+            report.clockConflicts = try db.sweepClock(rules: rules, now: now, today: today)
+            if report.linked > 0 { logger.info("linked \(report.linked) parked provider records") }
+        } catch {
+            logger.error("end-of-cycle reconciliation failed: \(error)")
+        }
+        return report
+    }
+
+    func recordHealth(feed: FeedConfig, now: Timestamp, error: String?) throws {
+        let id = try db.feedID(name: feed.name, role: feed.role)
+        try db.write { db in
+            if let error {
+                try db.execute(sql: """
+                    UPDATE feed SET last_attempt_at = ?, last_error = ?, consecutive_failures = consecutive_failures + 1 WHERE id = ?
+                    """, arguments: [now.millis, error, id])
+            } else {
+                try db.execute(sql: """
+                    UPDATE feed SET last_attempt_at = ?, last_success_at = ?, last_error = NULL, consecutive_failures = 0 WHERE id = ?
+                    """, arguments: [now.millis, now.millis, id])
+            }
+        }
+    }
+}
+
+extension AppConfig {
+    /// The core's rules from the config's `rules:` block.
+    public var adviceRules: AdviceRules {
+        AdviceRules(adviceWeeks: rules.adviceWeeks, deliveryGraceDays: rules.deliveryGraceDays,
+                    amendmentDays: rules.amendmentDays, dueDateToleranceDays: rules.dueDateToleranceDays)
+    }
+
+    public var timeZone: TimeZone { TimeZone(identifier: timeZoneIdentifier) ?? .gmt }
+
+    /// The core's mapping for one feed.
+    public func recordMapping(for feed: FeedConfig) -> RecordMapping {
+        RecordMapping(role: feed.role, columns: feed.mapping.columns, values: feed.mapping.values, defaults: feed.defaults,
+                      datePattern: feed.mapping.dateFormat.flatMap(DatePattern.init), timeZone: timeZone)
+    }
+
+    /// Sections this version cannot run yet: a config naming them is refused, rather
+    /// than accepted and silently ignored.
+    public var unsupportedIssues: [ConfigIssue] {
+        var out: [ConfigIssue] = []
+        for section in ["notices", "recipients", "channels"] where presentSections.contains(section) {
+            out.append(ConfigIssue(file: file, line: 0, keyPath: section,
+                                   message: "notices and channels are not supported by this version yet; remove the section"))
+        }
+        for (i, feed) in feeds.enumerated() {
+            if case .http = feed.transport {
+                out.append(ConfigIssue(file: file, line: feed.line, keyPath: "feeds[\(i)].http",
+                                       message: "http feeds are not supported by this version yet; use a folder feed"))
+            }
+        }
+        return out
+    }
+}

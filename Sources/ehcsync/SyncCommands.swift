@@ -1,0 +1,61 @@
+import ArgumentParser
+import EHCCore
+import EHCSync
+import Foundation
+
+struct Sync: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "One full cycle: every feed once, reconcile, then exit.")
+    @OptionGroup var options: ConfigOptions
+    @OptionGroup var nowOption: NowOption
+
+    func run() throws {
+        let config = try loadConfig(options)
+        let now = try resolveNow(nowOption, zone: config.timeZone)
+        let lock: StoreLock
+        do { lock = try StoreLock(storePath: config.storePath) } catch {
+            stderr("ehcsync: \(error)")
+            throw Exit.unavailable
+        }
+        let db = try openStore(config)
+        let report = SyncEngine(config: config, db: db, logger: makeLogger()).runCycle(now: now)
+        withExtendedLifetime(lock) {}
+        let failed = report.feeds.filter { $0.error != nil }
+        if !failed.isEmpty && failed.count == report.feeds.count { throw Exit.unavailable }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Validate the config: exit 0, or 78 with every error.")
+    @OptionGroup var options: ConfigOptions
+
+    func run() throws {
+        let config = try loadConfig(options)
+        print("\(config.file): ok (\(config.feeds.count) feeds, store \(config.storePath))")
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Feed health, counts by state, open conflicts, outbox.")
+    @OptionGroup var options: ConfigOptions
+    @OptionGroup var nowOption: NowOption
+    @Flag(name: .long, help: "JSON for programs.") var json = false
+
+    func run() throws {
+        let config = try loadConfig(options)
+        let now = try resolveNow(nowOption, zone: config.timeZone)
+        let report = try StatusQuery.report(try openStore(config), config: config, now: now)
+        if json { print(report.json); return }
+        print("Feeds")
+        for f in report.feeds {
+            var line = "  \(f.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(f.role.padding(toLength: 9, withPad: " ", startingAt: 0)) \(f.state.rawValue)"
+            if let s = f.lastSuccessAt { line += "  last ok \(s)" }
+            if let e = f.lastError { line += "  error: \(e) (\(f.consecutiveFailures) in a row)" }
+            print(line)
+        }
+        print("Advice")
+        for s in AdviceStateKind.allCases { print("  \(s.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(report.advice[s] ?? 0)") }
+        print("  disputed   \(report.disputed)")
+        print("Open conflicts: \(report.conflictsOpen)")
+        print("Outbox: \(report.outboxPending) pending, \(report.outboxFailed) failed")
+    }
+}

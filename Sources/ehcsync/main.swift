@@ -1,2 +1,0 @@
-import EHCSync
-print("ehcsync \(EHCSyncVersion.string)")
