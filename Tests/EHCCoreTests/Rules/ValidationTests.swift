@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import EHCCore
+
+@Suite struct ValidationTests {
+    @Test(arguments: [("943 476 5919", "9434765919"), ("9434765919", "9434765919"), ("999-000-0018", "9990000018")])
+    func validNHSNumbersNormalise(input: String, expected: String) {
+        #expect(NHSNumber.normalised(input) == expected)
+    }
+
+    @Test(arguments: ["9434765918", "943476591", "94347659190", "943476591X", "", "1000000010"])
+    func invalidNHSNumbersFailModulus11(input: String) {
+        #expect(NHSNumber.normalised(input) == nil)
+    }
+
+    @Test(arguments: [("dd/MM/yyyy", "05/03/2026", "2026-03-05"), ("d/M/yyyy", "5/3/2026", "2026-03-05"),
+                      ("d/M/yyyy", "15/12/2026", "2026-12-15"), ("yyyyMMdd", "20260305", "2026-03-05"),
+                      ("dd.MM.yyyy", "29.02.2024", "2024-02-29")])
+    func datePatternsParse(pattern: String, text: String, expected: String) throws {
+        let p = try #require(DatePattern(pattern))
+        #expect(p.parse(text)?.description == expected)
+    }
+
+    @Test(arguments: [("dd/MM/yyyy", "31/02/2026"), ("dd/MM/yyyy", "2026-03-05x"), ("dd/MM/yyyy", "5/3/26"),
+                      ("dd/MM/yyyy", "29/02/2023")])
+    func impossibleDatesAreErrors(pattern: String, text: String) throws {
+        let p = try #require(DatePattern(pattern))
+        #expect(p.parse(text) == nil)
+    }
+
+    @Test(arguments: ["dd/MM/yy", "MM/yyyy", "dd/MM/yyyy HH", "ddd/MM/yyyy"])
+    func badPatternsAreRefused(pattern: String) {
+        #expect(DatePattern(pattern) == nil)
+    }
+
+    @Test func isoDatesAreAlwaysAcceptedBesideThePattern() {
+        let mapping = RecordMapping(role: .la, datePattern: DatePattern("dd/MM/yyyy"))
+        #expect(try mapping.canonical(.requested_on, "2026-03-05").get() == "2026-03-05")
+        #expect(try mapping.canonical(.requested_on, "05/03/2026").get() == "2026-03-05")
+    }
+
+    @Test(arguments: [
+        ("2026-03-29T01:30:00Z", "2026-03-29T01:30:00Z"),
+        ("2026-03-29T03:30:00+01:00", "2026-03-29T02:30:00Z"),
+        ("2026-06-01T09:00:00", "2026-06-01T08:00:00Z"),        // BST, no offset: local time
+        ("2026-12-01 09:00:00", "2026-12-01T09:00:00Z"),        // GMT
+        ("2026-03-29T01:30:00", "2026-03-29T01:30:00Z"),        // in the spring gap: offset before the change
+        ("2026-10-25T01:30:00", "2026-10-25T00:30:00Z"),        // in the autumn overlap: first occurrence
+        ("2026-06-01T09:00:00.250Z", "2026-06-01T09:00:00.250Z"),
+    ])
+    func timestampsWithoutOffsetAreLocalLondonTime(input: String, expected: String) throws {
+        let zone = try #require(TimeZone(identifier: "Europe/London"))
+        #expect(Timestamp.parse(input, zone: zone)?.description == expected)
+    }
+
+    @Test(arguments: ["2026-06-01", "2026-06-01T25:00:00Z", "yesterday", "2026-06-01T09:00:00+1"])
+    func badTimestampsAreRefused(input: String) throws {
+        let zone = try #require(TimeZone(identifier: "Europe/London"))
+        #expect(Timestamp.parse(input, zone: zone) == nil)
+    }
+
+    @Test(arguments: [(Role.la, "submitted", false), (.la, "requested", true), (.provider, "accepted", false),
+                      (.provider, "In_Progress", true), (.la, "done", false)])
+    func statusValuesAreCheckedAgainstTheFeedsSide(role: Role, value: String, ok: Bool) {
+        let mapping = RecordMapping(role: role)
+        #expect((try? mapping.canonical(.status, value).get()) != nil == ok)
+    }
+
+    @Test func localValuesMapThroughTheValuesTable() {
+        let mapping = RecordMapping(role: .la, values: [.service: ["Speech & Language": "salt"], .status: ["Sent": "requested"]])
+        #expect(try mapping.canonical(.service, " speech & language ").get() == "salt")
+        #expect(try mapping.canonical(.status, "SENT").get() == "requested")
+        #expect((try? mapping.canonical(.service, "Podiatry").get()) == nil)
+    }
+
+    @Test func personalValuesAreNeverEchoedInErrors() {
+        let mapping = RecordMapping(role: .la)
+        guard case .failure(let p) = mapping.canonical(.nhs_number, "9434765918") else { Issue.record("accepted a bad NHS number"); return }
+        #expect(!p.message.contains("9434765918"))
+        guard case .failure(let d) = mapping.canonical(.date_of_birth, "31/02/2015") else { Issue.record("accepted a bad date"); return }
+        #expect(!d.message.contains("31/02/2015"))
+    }
+
+    @Test func rowsNeedARequestIDFromTheLA() {
+        let mapping = RecordMapping(role: .la)
+        let result = mapping.observation(line: 7, pairs: [(.case_ref, "EHC1", column: "case_ref")])
+        #expect(throws: RowError.self) { try result.get() }
+        if case .failure(let e) = result { #expect(e.line == 7 && e.field == "request_id") }
+    }
+}
