@@ -1,0 +1,163 @@
+import EHCCore
+import Foundation
+
+/// A feed's `csv:` or `json:` block: how local names and values map onto SPEC §3.
+/// CSV feeds write it under `csv:`; JSON and NDJSON feeds under `json:` (our
+/// documented extension of §8, without `encoding` and `delimiter`, since JSON is
+/// always UTF-8 and has no delimiter).
+extension ConfigBuilder {
+    static let csvKeys = ["encoding", "delimiter", "date_format", "columns", "values"]
+    static let jsonKeys = ["date_format", "columns", "values"]
+
+    /// Canonical encoding names by every spelling accepted (compared lower-cased).
+    static let encodings: [String: String] = [
+        "utf-8": "utf-8", "utf8": "utf-8",
+        "windows-1252": "windows-1252", "cp1252": "windows-1252",
+        "iso-8859-1": "iso-8859-1", "iso8859-1": "iso-8859-1", "latin1": "iso-8859-1",
+    ]
+
+    /// The mapping for a feed of `format`, or `nil` when its block has issues. A
+    /// block written for the other kind of format is reported, saying which to write.
+    func fieldMapping(_ feed: ConfigFields, format: FeedFormat?, role: Role?) -> FieldMapping? {
+        let csv = feed["csv"], json = feed["json"]
+        switch format {
+        case .csv?:
+            if let json {
+                reader.report(json.keyLine, json.path, "format is csv: write this mapping under csv:, not json:")
+                return nil
+            }
+            return csv.map { mapping($0, isCSV: true, role: role) } ?? FieldMapping()
+        case let jsonFormat?:
+            if let csv {
+                reader.report(csv.keyLine, csv.path,
+                              "format is \(jsonFormat.rawValue): write this mapping under json: (csv: is only for format: csv)")
+                return nil
+            }
+            return json.map { mapping($0, isCSV: false, role: role) } ?? FieldMapping()
+        case nil:
+            // Format missing or wrong (already reported): still check whatever is written.
+            _ = csv.map { mapping($0, isCSV: true, role: role) }
+            _ = json.map { mapping($0, isCSV: false, role: role) }
+            return nil
+        }
+    }
+
+    /// One `csv:` or `json:` block.
+    func mapping(_ entry: ConfigEntry, isCSV: Bool, role: Role?) -> FieldMapping? {
+        let accepted = isCSV ? Self.csvKeys : Self.jsonKeys + ["encoding", "delimiter"]
+        guard let fields = reader.fields(entry, allowed: accepted) else { return nil }
+        var complete = true
+        var mapping = FieldMapping()
+        if !isCSV {
+            for key in ["encoding", "delimiter"] {
+                guard let misplaced = fields[key] else { continue }
+                reader.report(misplaced.keyLine, misplaced.path,
+                              "\(key) applies only to csv: feeds (JSON is always UTF-8); remove it")
+                complete = false
+            }
+        }
+        if isCSV, let encodingEntry = fields["encoding"] {
+            if let written = reader.nonEmptyText(fields, "encoding") {
+                if let canonical = Self.encodings[written.lowercased()] {
+                    mapping.encoding = canonical
+                } else {
+                    reader.report(encodingEntry.line, encodingEntry.path,
+                                  "must be utf-8, windows-1252 or iso-8859-1, not '\(ConfigReader.shown(written))'")
+                    complete = false
+                }
+            } else {
+                complete = false
+            }
+        }
+        if isCSV, let delimiterEntry = fields["delimiter"] {
+            if let byte = delimiter(delimiterEntry) { mapping.delimiter = byte } else { complete = false }
+        }
+        if let formatEntry = fields["date_format"] {
+            if let written = reader.nonEmptyText(fields, "date_format") {
+                switch DateFormatRule.tokens(written) {
+                case .success: mapping.dateFormat = written
+                case .failure(let problem):
+                    reader.report(formatEntry.line, formatEntry.path, problem.message)
+                    complete = false
+                }
+            } else {
+                complete = false
+            }
+        }
+        if let columnsEntry = fields["columns"] {
+            if let columns = columns(columnsEntry) { mapping.columns = columns } else { complete = false }
+        }
+        if let valuesEntry = fields["values"] {
+            if let values = values(valuesEntry, role: role) { mapping.values = values } else { complete = false }
+        }
+        return complete ? mapping : nil
+    }
+
+    /// One ASCII byte; `tab` and the two characters `\t` mean a tab (a YAML
+    /// double-quoted "\t" already is one).
+    func delimiter(_ entry: ConfigEntry) -> UInt8? {
+        guard let written = reader.text(entry) else { return nil }
+        if written == "\\t" || written.lowercased() == "tab" { return 9 }
+        let scalars = Array(written.unicodeScalars)
+        guard scalars.count == 1, let scalar = scalars.first, scalar.isASCII,
+              scalar != "\n", scalar != "\r", scalar != "\""
+        else {
+            reader.report(entry.line, entry.path,
+                          "must be exactly one ASCII character such as \",\" \";\" \"|\" or tab (not a quote or line break)")
+            return nil
+        }
+        return UInt8(scalar.value)
+    }
+
+    /// `columns`: canonical field → local header or key.
+    func columns(_ entry: ConfigEntry) -> [CanonicalField: String]? {
+        guard let map = reader.fields(entry, allowed: nil) else { return nil }
+        var columns: [CanonicalField: String] = [:]
+        var complete = true
+        for item in map.entries {
+            guard let field = canonicalField(item), let local = reader.text(item) else {
+                complete = false
+                continue
+            }
+            if local.isEmpty {
+                reader.report(item.line, item.path, "must name the local column or key")
+                complete = false
+                continue
+            }
+            columns[field] = local
+        }
+        return complete ? columns : nil
+    }
+
+    /// `values`: field (status, service, exception, dispute) → local value →
+    /// canonical value, each target checked against EHCCore's enums.
+    func values(_ entry: ConfigEntry, role: Role?) -> [CanonicalField: [String: String]]? {
+        guard let map = reader.fields(entry, allowed: nil) else { return nil }
+        var values: [CanonicalField: [String: String]] = [:]
+        var complete = true
+        for item in map.entries {
+            guard let field = canonicalField(item, among: FieldMapping.translatableFields),
+                  let pairs = reader.fields(item, allowed: nil)
+            else {
+                complete = false
+                continue
+            }
+            var table: [String: String] = [:]
+            for pair in pairs.entries {
+                guard let target = reader.text(pair) else {
+                    complete = false
+                    continue
+                }
+                let canonical = target.trimmingCharacters(in: .whitespaces)
+                if let problem = Self.valueProblem(field, canonical, role: role) {
+                    reader.report(pair.line, pair.path, problem)
+                    complete = false
+                    continue
+                }
+                table[pair.name] = canonical
+            }
+            values[field] = table
+        }
+        return complete ? values : nil
+    }
+}

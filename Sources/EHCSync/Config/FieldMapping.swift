@@ -1,0 +1,35 @@
+import EHCCore
+
+/// How one feed's local vocabulary maps onto SPEC §3: column or key names, local
+/// values for the enum fields, text encoding and date format. Written under `csv:`
+/// for CSV feeds and `json:` for JSON/NDJSON feeds.
+public struct FieldMapping: Sendable, Equatable {
+    /// `utf-8`, `windows-1252` or `iso-8859-1` (aliases are normalised by the loader).
+    public var encoding: String
+    /// The CSV field separator, one ASCII byte.
+    public var delimiter: UInt8
+    /// A date pattern such as `dd/MM/yyyy` (see `DateFormatRule`); ISO dates are
+    /// always accepted as well.
+    public var dateFormat: String?
+    /// Canonical field → local header (CSV) or key (JSON). A header that already is a
+    /// canonical name needs no entry.
+    public var columns: [CanonicalField: String]
+    /// Canonical field (`status`, `service`, `exception`, `dispute`) → local value →
+    /// canonical value. Targets are checked against EHCCore's enums by the loader.
+    public var values: [CanonicalField: [String: String]]
+
+    public init(
+        encoding: String = "utf-8", delimiter: UInt8 = UInt8(ascii: ","), dateFormat: String? = nil,
+        columns: [CanonicalField: String] = [:], values: [CanonicalField: [String: String]] = [:]
+    ) {
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.dateFormat = dateFormat
+        self.columns = columns
+        self.values = values
+    }
+
+    /// The fields whose local values may be translated, because their canonical
+    /// values are a closed set.
+    public static let translatableFields: [CanonicalField] = [.status, .service, .exception, .dispute]
+}
