@@ -40,8 +40,12 @@ func stderr(_ text: String) {
 
 /// Loads and validates the config, printing every error and exiting 78 on any.
 func loadConfig(_ options: ConfigOptions) throws -> AppConfig {
+    try loadConfig(path: options.config)
+}
+
+func loadConfig(path explicit: String?) throws -> AppConfig {
     let env = ProcessInfo.processInfo.environment
-    let path = ConfigLoader.resolvePath(explicit: options.config, environment: env)
+    let path = ConfigLoader.resolvePath(explicit: explicit, environment: env)
     switch ConfigLoader.load(path: path, environment: env) {
     case .success(let config):
         let unsupported = config.unsupportedIssues

@@ -130,7 +130,7 @@ public struct DemoPlace {
                 let submitted = c.requestedAgo - (i % 3 == 0 ? 44 : 30)
                 c.provider = [["status": "in_progress", "received_on": d(c.requestedAgo)],
                               ["status": i == 25 ? "not_known" : "submitted", "submitted_on": d(max(submitted, 1))]]
-                if i != 24 { c.la["Advice Received"] = d(max(submitted - 2, 0)) }
+                if i != 23 { c.la["Advice Received"] = d(max(submitted - 2, 0)) }
             }
         }
         // Closed (accepted) and cancelled.

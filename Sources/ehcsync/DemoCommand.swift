@@ -1,0 +1,58 @@
+import ArgumentParser
+import EHCCore
+import EHCSync
+import Foundation
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a demo place with sample feeds, run the sync, print a summary.")
+    @Option(name: .long, help: "Where to make it (default ./ehcsync-demo); only an earlier demo is replaced.")
+    var dir: String = "ehcsync-demo"
+    @OptionGroup var nowOption: NowOption
+
+    func run() throws {
+        let zone = TimeZone(identifier: "Europe/London") ?? .gmt
+        let now = try resolveNow(nowOption, zone: zone)
+        let absolute = dir.hasPrefix("/") ? dir : FileManager.default.currentDirectoryPath + "/" + dir
+        let place = DemoPlace(dir: absolute, today: now.localDate(in: zone))
+        do { try place.prepare() } catch {
+            stderr("ehcsync demo: \(error)")
+            throw Exit.badInput
+        }
+        let config = try loadConfig(path: place.configPath)
+        let db = try openStore(config)
+        let engine = SyncEngine(config: config, db: db, logger: makeLogger())
+        // Yesterday's exports were taken yesterday; today's arrive now.
+        try place.drop(yesterday: true)
+        _ = engine.runCycle(now: now.adding(seconds: -86_400))
+        try place.drop(yesterday: false)
+        _ = engine.runCycle(now: now)
+
+        let today = now.localDate(in: zone)
+        let items = try AdviceQuery.list(db, rules: config.adviceRules, today: today, dueSoonDays: config.notices.dueSoonDays)
+        let conflicts = try ConflictQuery.list(db, includeResolved: false)
+        print("EHC Sync demo place in \(absolute) — as on \(today)\n")
+        print("Advice by state")
+        for s in AdviceStateKind.allCases {
+            print("  \(s.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(items.filter { $0.view.state == s }.count)")
+        }
+        let disputed = items.filter { $0.view.disputed }.count
+        print("  disputed   \(disputed)\n")
+        let overdue: [AdviceListItem] = items.filter { $0.view.state == .overdue }
+            .sorted { (a: AdviceListItem, b: AdviceListItem) in (a.view.daysOverdue ?? 0) > (b.view.daysOverdue ?? 0) }
+        print("Overdue (\(overdue.count))")
+        print(AdviceTable.render(overdue).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n")
+        print("Open conflicts (\(conflicts.count))")
+        for c in conflicts { print("  #\(c.id) \(c.kind) \(c.requestID ?? "-"): \(c.detail)") }
+        let cfg = place.configPath
+        print("""
+
+        Where to look next
+          ehcsync status --config \(cfg)
+          ehcsync advice list --state overdue --config \(cfg)
+          ehcsync advice show LA-2034 --config \(cfg)
+          ehcsync conflicts list --config \(cfg)
+          files taken: \(absolute)/la/processed/ and \(absolute)/provider/processed/ (row errors in *.errors.txt)
+        """)
+    }
+}
