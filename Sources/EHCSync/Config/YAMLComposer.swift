@@ -70,7 +70,7 @@ struct YAMLComposer {
         case let .composer(context, problem, mark, _):
             return Failure(line: mark.line, message: words(context, problem))
         case let .reader(problem, offset, _, _):
-            return Failure(line: offset.map { lineNumber(ofScalarOffset: $0, in: text) } ?? 0,
+            return Failure(line: offset.map { lineNumber(ofCharacterOffset: $0, in: text) } ?? 0,
                            message: "invalid YAML: \(problem)")
         case let .duplicatedKeysInMapping(duplicates, context):
             return Failure(line: context.mark.line,
@@ -99,14 +99,12 @@ struct YAMLComposer {
         s == "\n" || s == "\r" || s == "\u{85}" || s == "\u{2028}" || s == "\u{2029}"
     }
 
-    /// 1-based line of a scalar offset (what Yams reports for reader errors).
-    static func lineNumber(ofScalarOffset offset: Int, in text: String) -> Int {
+    /// 1-based line of a character offset (what Yams reports for reader errors:
+    /// a distance in `Character`s, so `\r\n` is one).
+    static func lineNumber(ofCharacterOffset offset: Int, in text: String) -> Int {
         var line = 1
-        var previous: Unicode.Scalar?
-        for (index, scalar) in text.unicodeScalars.enumerated() {
-            if index >= offset { break }
-            if isBreak(scalar), !(scalar == "\n" && previous == "\r") { line += 1 }
-            previous = scalar
+        for character in text.prefix(max(offset, 0)) {
+            if let scalar = character.unicodeScalars.first, isBreak(scalar) { line += 1 }
         }
         return line
     }

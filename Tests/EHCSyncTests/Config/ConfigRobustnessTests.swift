@@ -55,4 +55,11 @@ import Testing
         }
         #expect(!errors.issues.isEmpty)
     }
+
+    @Test(arguments: ["a: 1\nb: \u{7}\n", "a: 1\r\nb: \u{7}\r\n", "# é\nb: x\u{1}\n"])
+    func controlCharactersAreReportedAtTheirLine(text: String) {
+        let issues = ConfigTestSupport.issues(text)
+        #expect(issues.map(\.line) == [2], "\(issues)")
+        #expect(issues.first?.message.contains("invalid YAML") == true)
+    }
 }
