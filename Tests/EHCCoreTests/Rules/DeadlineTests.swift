@@ -39,7 +39,7 @@ import Testing
         #expect(state([.requested_on: "2026-10-01"]).statutoryDueOn(rules) == day("2026-11-12"))
     }
 
-    @Test(arguments: [("2026-09-01", 1), ("2026-09-07", 1), ("2026-09-08", 2), ("2027-01-19", 20), ("2027-01-26", 21)])
+    @Test(arguments: [("2026-09-01", 1), ("2026-09-07", 1), ("2026-09-08", 2), ("2027-01-18", 20), ("2027-01-19", 21)])
     func theWeekOfTheTwentyWeekTimeline(today: String, week: Int) {
         let v = Deadlines.view(of: state([.assessment_requested_on: "2026-09-01", .requested_on: "2026-09-10"]),
                                rules: rules, today: day(today), dueSoonDays: 7)
