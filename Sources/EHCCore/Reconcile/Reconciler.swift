@@ -77,7 +77,7 @@ public struct Reconciler: Sendable {
         }
 
         // Values: each side's stated values are kept; the owner's stand (rule 3).
-        for (field, value) in obs.values where field != .status {
+        for (field, value) in obs.values.sorted(by: { $0.key < $1.key }) where field != .status {
             if obs.role == .la { set(&state.la, field, value, side: "la", &changes) }
             else { set(&state.provider, field, value, side: "provider", &changes) }
         }

@@ -31,10 +31,24 @@ public final class ObservationApplier {
     /// The fast path for full re-exports: true when this feed's last row for the
     /// request hashed the same, so the row says nothing new and needs no validation.
     public func isUnchanged(requestID: String, rowHash: Int64) throws -> Bool {
-        let stmt = try db.cachedStatement(sql: "SELECT row_hash FROM advice_feed WHERE feed_id = ? AND request_id = ?")
-        guard let stored = try Int64.fetchOne(stmt, arguments: [feedID, requestID]), stored == rowHash else { return false }
+        let mark = try feedMark(requestID)
+        guard let stored = mark?.rowHash, stored == rowHash else { return false }
         counts.unchanged += 1
         return true
+    }
+
+    /// The last lookup of `advice_feed`, kept so that the repeat check and the apply
+    /// that follows it read the row once.
+    private var lastMark: (requestID: String, mark: (rowHash: Int64, updatedAt: Timestamp?)?)?
+
+    func feedMark(_ requestID: String) throws -> (rowHash: Int64, updatedAt: Timestamp?)? {
+        if let last = lastMark, last.requestID == requestID { return last.mark }
+        let stmt = try db.cachedStatement(sql: "SELECT row_hash, updated_at FROM advice_feed WHERE feed_id = ? AND request_id = ?")
+        let mark = try Row.fetchOne(stmt, arguments: [feedID, requestID]).map {
+            (rowHash: $0[0] as Int64, updatedAt: ($0[1] as Int64?).map(Timestamp.init(millis:)))
+        }
+        lastMark = (requestID, mark)
+        return mark
     }
 
     /// Links, plans and applies one observation (SPEC §4), recording it in the audit trail.
@@ -84,9 +98,7 @@ public final class ObservationApplier {
     @discardableResult
     func applyLinked(_ obs: Observation, requestID: String, linkedBy: String?, source: String, rowHash: Int64,
                      observationID: Int64?) throws -> ReconcilePlan {
-        let markStmt = try db.cachedStatement(sql: "SELECT updated_at FROM advice_feed WHERE feed_id = ? AND request_id = ?")
-        let markRow = try Row.fetchOne(markStmt, arguments: [feedID, requestID])
-        let mark = markRow.map { FeedMark(updatedAt: ($0[0] as Int64?).map(Timestamp.init(millis:))) }
+        let mark = try feedMark(requestID).map { FeedMark(updatedAt: $0.updatedAt) }
         let loadStmt = try db.cachedStatement(sql: AdviceRowCodec.selectSQL)
         let loaded = try Row.fetchOne(loadStmt, arguments: [requestID]).map(AdviceRowCodec.state(from:))
         let conflicts = (loaded?.conflictsEver ?? 0) > 0 ? try storedConflicts(requestID) : []
@@ -109,6 +121,7 @@ public final class ObservationApplier {
                   row_hash = excluded.row_hash
                 """)
             try markUpsert.execute(arguments: [feedID, requestID, obs.updatedAt?.millis, rowHash])
+            lastMark = nil
             if obs.role == .provider, let ref = obs.values[.provider_ref] {
                 let linkStmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO provider_link(feed_id, provider_ref, request_id) VALUES (?, ?, ?)")
                 try linkStmt.execute(arguments: [feedID, ref, requestID])
