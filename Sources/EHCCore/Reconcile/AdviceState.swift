@@ -1,8 +1,13 @@
-/// The statutory and local rules that reconciliation and deadlines depend on (SPEC §8 `rules`).
+/// The counting rules of SPEC §4–§5 (`rules:` in the config). Defaults are the law
+/// (6 weeks, reg 8(1)) and the product's conventions.
 public struct AdviceRules: Sendable, Equatable {
+    /// Weeks a provider has from receiving the request (`due_on = received_on + 7 × this`).
     public var adviceWeeks: Int
+    /// Days after a provider's `submitted_on` before a missing LA receipt is a conflict.
     public var deliveryGraceDays: Int
+    /// Days a provider has to answer again after the LA returns advice for amendment.
     public var amendmentDays: Int
+    /// How far a side's stated `due_on` may differ from the statutory one before it is a conflict.
     public var dueDateToleranceDays: Int
 
     public init(adviceWeeks: Int = 6, deliveryGraceDays: Int = 5, amendmentDays: Int = 14, dueDateToleranceDays: Int = 2) {

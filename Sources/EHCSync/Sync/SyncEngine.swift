@@ -78,10 +78,7 @@ public final class SyncEngine {
 
 extension AppConfig {
     /// The core's rules from the config's `rules:` block.
-    public var adviceRules: AdviceRules {
-        AdviceRules(adviceWeeks: rules.adviceWeeks, deliveryGraceDays: rules.deliveryGraceDays,
-                    amendmentDays: rules.amendmentDays, dueDateToleranceDays: rules.dueDateToleranceDays)
-    }
+    public var adviceRules: AdviceRules { rules }
 
     public var timeZone: TimeZone { TimeZone(identifier: timeZoneIdentifier) ?? .gmt }
 
