@@ -1,3 +1,4 @@
+import EHCCore
 /// A whole, validated configuration (SPEC §8). Only `ConfigLoader` makes one from a
 /// file, and only when the file has no errors, so every value here can be trusted by
 /// the services: paths are absolute, names are unique, references resolve.
