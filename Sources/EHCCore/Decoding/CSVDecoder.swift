@@ -40,23 +40,11 @@ public struct CSVDecoder: RecordDecoder {
         case quoteInQuoted
     }
 
-    /// Where one field lies in the record as written, offsets counted from the record's first byte.
-    private struct FieldSpan {
-        /// The first byte after leading padding, or after the opening quote.
-        var start: Int
-        /// The delimiter or line break that ends the field.
-        var end: Int
-        /// The closing quote of a quoted field, or -1 for an unquoted field.
-        var closingQuote: Int
-        /// The quoted content holds `""` pairs to collapse.
-        var hasEscapedQuotes: Bool
-    }
-
     private let delimiter: UInt8
     private let encoding: TextEncoding
     private let maxRecordBytes: Int
-    private let trimsSpaces: Bool
-    private let trimsTabs: Bool
+    /// Turns each finished record into a header, row or bad row; knows the header once read.
+    private var assembler: CSVRecordAssembler
 
     private var byteOrderMark = ByteOrderMarkFilter()
     private var state = ScanState.recordStart
@@ -71,14 +59,12 @@ public struct CSVDecoder: RecordDecoder {
     private var recordOrigin = 0
     /// The bytes of a record that started in an earlier piece.
     private var carry: [UInt8] = []
-    private var fields: [FieldSpan] = []
+    private var fields: [CSVFieldSpan] = []
     private var fieldStart = 0
     private var closingQuote = -1
     private var hasEscapedQuotes = false
     /// The line of the quote that opened the current quoted field, for the end-of-file error.
     private var quoteLine = 1
-    /// The number of header names, once the header has been read.
-    private var headerWidth: Int?
 
     /// - Parameters:
     ///   - delimiter: the byte between fields (`,` `;` tab `|` …); must be ASCII and not a quote or line break.
@@ -88,8 +74,7 @@ public struct CSVDecoder: RecordDecoder {
         self.delimiter = delimiter
         self.encoding = encoding
         self.maxRecordBytes = maxRecordBytes
-        trimsSpaces = delimiter != ASCII.space
-        trimsTabs = delimiter != ASCII.tab
+        assembler = CSVRecordAssembler(encoding: encoding, delimiter: delimiter)
         fields.reserveCapacity(64)
     }
 
@@ -130,7 +115,7 @@ public struct CSVDecoder: RecordDecoder {
             try record.withUnsafeBufferPointer { try endRecord($0, emit: emit) }
             carry.removeAll()
         }
-        if headerWidth == nil { throw FileDecodingError(line: nil, message: "the file is empty: no header row") }
+        if !assembler.hasHeader { throw FileDecodingError(line: nil, message: "the file is empty: no header row") }
     }
 
     /// The state machine over one piece of the file: it finds where fields and records end,
@@ -274,11 +259,11 @@ public struct CSVDecoder: RecordDecoder {
     }
 
     private func isPadding(_ byte: UInt8) -> Bool {
-        (byte == ASCII.space && trimsSpaces) || (byte == ASCII.tab && trimsTabs)
+        assembler.isPadding(byte)
     }
 
     private mutating func endField(at end: Int) {
-        fields.append(FieldSpan(start: fieldStart, end: end, closingQuote: closingQuote, hasEscapedQuotes: hasEscapedQuotes))
+        fields.append(CSVFieldSpan(start: fieldStart, end: end, closingQuote: closingQuote, hasEscapedQuotes: hasEscapedQuotes))
     }
 
     private func oversizeError() -> FileDecodingError {
@@ -301,106 +286,8 @@ public struct CSVDecoder: RecordDecoder {
         }
     }
 
-    /// Turns the record's bytes as written into a header, a row or a bad row, and emits it.
+    /// Hands on the record made from the record's bytes as written and its field spans.
     private mutating func endRecord(_ bytes: UnsafeBufferPointer<UInt8>, emit: (DecodedRecord) throws -> Void) throws {
-        if fields.count == 1, fields[0].closingQuote < 0, fields[0].start == fields[0].end { return }  // padding only
-        try validate(bytes)
-        guard let width = headerWidth else {
-            let names = strings(bytes, count: fields.count).map(Self.trimmingPadding)
-            var seen = Set<String>()
-            for name in names where !name.isEmpty {
-                if !seen.insert(name).inserted {
-                    throw FileDecodingError(line: recordLine, message: "duplicate column \"\(name)\" in the header")
-                }
-            }
-            headerWidth = names.count
-            try emit(.header(line: recordLine, names: names))
-            return
-        }
-        let count = fields.count
-        if count == width || (count > width && fields[width...].allSatisfy { isBlank(bytes, $0) }) {
-            try emit(.row(line: recordLine, fields: strings(bytes, count: width)))
-        } else {
-            try emit(.bad(line: recordLine, message: "expected \(width) fields, found \(count)"))
-        }
-    }
-
-    /// Rejects the file when the record holds a NUL byte, or is not valid UTF-8 when UTF-8 is
-    /// declared: once per record, so that each field can then be decoded without checks.
-    private func validate(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-        if let nul = Self.firstNUL(bytes) {
-            throw FileDecodingError(
-                line: recordLine + TextEncoding.lineBreaks(in: bytes, before: nul),
-                message: "contains a NUL byte: not a text file")
-        }
-        if encoding == .utf8, let bad = TextEncoding.firstInvalidUTF8Offset(bytes) {
-            throw FileDecodingError(
-                line: recordLine + TextEncoding.lineBreaks(in: bytes, before: bad),
-                message: "not valid UTF-8 (declared encoding \(encoding.rawValue))")
-        }
-    }
-
-    /// The first `count` fields as strings, each built once from its bytes.
-    private func strings(_ bytes: UnsafeBufferPointer<UInt8>, count: Int) -> [String] {
-        var result: [String] = []
-        result.reserveCapacity(count)
-        for index in 0..<count {
-            result.append(string(bytes, fields[index]))
-        }
-        return result
-    }
-
-    /// A field's text: an unquoted field without trailing padding, or a quoted field's content
-    /// with `""` collapsed, followed by any text after the closing quote.
-    private func string(_ bytes: UnsafeBufferPointer<UInt8>, _ field: FieldSpan) -> String {
-        let contentEnd = field.closingQuote < 0 ? field.end : field.closingQuote
-        var end = field.end
-        let floor = field.closingQuote < 0 ? field.start : field.closingQuote + 1
-        while end > floor, isPadding(bytes[end - 1]) { end -= 1 }
-        if field.closingQuote < 0 || (!field.hasEscapedQuotes && end == floor) {
-            let slice = UnsafeBufferPointer(rebasing: bytes[field.start..<(field.closingQuote < 0 ? end : contentEnd)])
-            return encoding.string(validated: slice)
-        }
-        var text: [UInt8] = []
-        text.reserveCapacity(end - field.start)
-        var k = field.start
-        while k < contentEnd {
-            text.append(bytes[k])
-            k += bytes[k] == ASCII.quote ? 2 : 1  // the content's only quotes are `""` pairs
-        }
-        text.append(contentsOf: bytes[floor..<end])
-        return text.withUnsafeBufferPointer { encoding.string(validated: $0) }
-    }
-
-    /// Empty, or spaces and tabs only (a quoted `" "` counts: an extra field holds no data).
-    private func isBlank(_ bytes: UnsafeBufferPointer<UInt8>, _ field: FieldSpan) -> Bool {
-        let isSpace: (UInt8) -> Bool = { $0 == ASCII.space || $0 == ASCII.tab }
-        if field.closingQuote < 0 { return bytes[field.start..<field.end].allSatisfy(isSpace) }
-        return bytes[field.start..<field.closingQuote].allSatisfy(isSpace)
-            && bytes[(field.closingQuote + 1)..<field.end].allSatisfy(isSpace)
-    }
-
-    private static func trimmingPadding(_ name: String) -> String {
-        let isPadding: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = name.firstIndex(where: { !isPadding($0) }),
-              let last = name.lastIndex(where: { !isPadding($0) }) else { return "" }
-        return String(name[first...last])
-    }
-
-    /// The offset of the first zero byte, eight bytes at a time.
-    private static func firstNUL(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let base = bytes.baseAddress else { return nil }
-        let n = bytes.count
-        var i = 0
-        while i + 8 <= n {
-            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 { break }
-            i += 8
-        }
-        while i < n {
-            if base[i] == 0 { return i }
-            i += 1
-        }
-        return nil
+        if let record = try assembler.record(bytes, fields: fields, line: recordLine) { try emit(record) }
     }
 }
