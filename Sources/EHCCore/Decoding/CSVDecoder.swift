@@ -22,9 +22,10 @@
 ///   Windows-1252 or ISO-8859-1 (the file is UTF-8, whatever the feed says).
 ///
 /// The scanner works on raw bytes: the delimiter, quote and line breaks are ASCII and never
-/// occur inside a UTF-8 multi-byte sequence, so fields are found first and each is decoded to a
-/// `String` once, whole, however the chunks split its characters. The record buffer and the
-/// field list are reused from row to row.
+/// occur inside a UTF-8 multi-byte sequence. It only marks where each field lies in the record
+/// as written; a record that lies within one chunk is never copied, and one that spans chunks
+/// is gathered in a reused carry buffer. Each field becomes a `String` once, whole, however
+/// the chunks split its characters; the record is validated once, not field by field.
 public struct CSVDecoder: RecordDecoder {
     private enum ScanState {
         /// Between records: line breaks here are blank lines.
@@ -39,18 +40,11 @@ public struct CSVDecoder: RecordDecoder {
         case quoteInQuoted
     }
 
-    /// A field's bytes in the record buffer, padding already trimmed.
-    private struct FieldSpan {
-        var start: Int
-        var end: Int
-        var isEmpty: Bool { start == end }
-    }
-
     private let delimiter: UInt8
     private let encoding: TextEncoding
     private let maxRecordBytes: Int
-    private let trimsSpaces: Bool
-    private let trimsTabs: Bool
+    /// Turns each finished record into a header, row or bad row; knows the header once read.
+    private var assembler: CSVRecordAssembler
 
     private var byteOrderMark = ByteOrderMarkFilter()
     private var state = ScanState.recordStart
@@ -58,22 +52,19 @@ public struct CSVDecoder: RecordDecoder {
     private var line = 1
     /// The last byte of the previous piece scanned, to see a CRLF split across chunks.
     private var previousByte: UInt8 = 0
-    /// Bytes scanned before the current piece (after the byte order mark).
-    private var streamOffset = 0
 
     private var recordLine = 1
-    private var recordStartOffset = 0
-    private var recordHasQuote = false
+    /// The index in the current piece where the record starts; negative (minus the carried
+    /// bytes) when it started in an earlier piece. Offsets in the record are `index - recordOrigin`.
+    private var recordOrigin = 0
+    /// The bytes of a record that started in an earlier piece.
+    private var carry: [UInt8] = []
+    private var fields: [CSVFieldSpan] = []
+    private var fieldStart = 0
+    private var closingQuote = -1
+    private var hasEscapedQuotes = false
     /// The line of the quote that opened the current quoted field, for the end-of-file error.
     private var quoteLine = 1
-    /// The current record's field contents, unescaped, back to back.
-    private var buffer: [UInt8] = []
-    private var fields: [FieldSpan] = []
-    private var fieldStart = 0
-    /// Trailing padding is trimmed back to here and no further: quoted content is kept as is.
-    private var protectedEnd = 0
-    /// The number of header names, once the header has been read.
-    private var headerWidth: Int?
 
     /// - Parameters:
     ///   - delimiter: the byte between fields (`,` `;` tab `|` …); must be ASCII and not a quote or line break.
@@ -83,9 +74,7 @@ public struct CSVDecoder: RecordDecoder {
         self.delimiter = delimiter
         self.encoding = encoding
         self.maxRecordBytes = maxRecordBytes
-        trimsSpaces = delimiter != ASCII.space
-        trimsTabs = delimiter != ASCII.tab
-        buffer.reserveCapacity(4096)
+        assembler = CSVRecordAssembler(encoding: encoding, delimiter: delimiter)
         fields.reserveCapacity(64)
     }
 
@@ -102,26 +91,36 @@ public struct CSVDecoder: RecordDecoder {
     public mutating func finish(emit: (DecodedRecord) throws -> Void) throws {
         let replay = byteOrderMark.finish()
         if !replay.isEmpty { try replay.withUnsafeBytes { try scan($0, emit: emit) } }
-        let rawLength = streamOffset - recordStartOffset
+        // Every byte of an open record is in `carry` now: end it as a line break would.
+        let end = carry.count
         switch state {
         case .recordStart:
             break
         case .quoted:
             throw FileDecodingError(line: quoteLine, message: "unterminated quoted field starting on this line")
-        case .fieldStart, .unquoted:
-            endField()
-            try endRecord(rawLength: rawLength, emit: emit)
+        case .fieldStart:
+            fieldStart = end
+            closingQuote = -1
+            hasEscapedQuotes = false
+            endField(at: end)
+        case .unquoted:
+            endField(at: end)
         case .quoteInQuoted:
-            protectedEnd = buffer.count
-            endField()
-            try endRecord(rawLength: rawLength, emit: emit)
+            closingQuote = end - 1
+            endField(at: end)
         }
-        state = .recordStart
-        if headerWidth == nil { throw FileDecodingError(line: nil, message: "the file is empty: no header row") }
+        if state != .recordStart {
+            state = .recordStart
+            let record = carry
+            try record.withUnsafeBufferPointer { try endRecord($0, emit: emit) }
+            carry.removeAll()
+        }
+        if !assembler.hasHeader { throw FileDecodingError(line: nil, message: "the file is empty: no header row") }
     }
 
-    /// The state machine over one piece of the file. Runs of ordinary bytes are found with a
-    /// tight inner loop and copied into the record buffer as one slice.
+    /// The state machine over one piece of the file: it finds where fields and records end,
+    /// counting lines, and copies nothing except the start of a record that continues in the
+    /// next piece.
     private mutating func scan(_ piece: UnsafeRawBufferPointer, emit: (DecodedRecord) throws -> Void) throws {
         let n = piece.count
         guard n > 0, let base = piece.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
@@ -139,73 +138,67 @@ public struct CSVDecoder: RecordDecoder {
                     i += 1
                 } else {
                     recordLine = line
-                    recordStartOffset = streamOffset + i
-                    recordHasQuote = false
-                    buffer.removeAll(keepingCapacity: true)
+                    recordOrigin = i
                     fields.removeAll(keepingCapacity: true)
-                    fieldStart = 0
                     state = .fieldStart
                 }
 
             case .fieldStart:
-                var byte = base[i]
-                while isPadding(byte) {
+                // Unquoted fields, the common case, are read here one after another without
+                // going back through the state switch.
+                fields: while true {
+                    var byte = base[i]
+                    while isPadding(byte) {
+                        i += 1
+                        if i == n { break scanning }
+                        byte = base[i]
+                    }
+                    closingQuote = -1
+                    hasEscapedQuotes = false
+                    if byte == quote {
+                        quoteLine = line
+                        fieldStart = i + 1 - recordOrigin
+                        state = .quoted
+                        i += 1
+                        break fields
+                    }
+                    fieldStart = i - recordOrigin
+                    if byte != delimiter, byte != lf, byte != cr {
+                        i = Self.firstOf(delimiter, lf, cr, in: base, from: i, to: n)
+                        if i == n {
+                            state = .unquoted
+                            break scanning
+                        }
+                        byte = base[i]
+                    }
+                    endField(at: i - recordOrigin)
+                    if byte != delimiter {
+                        try endRecord(in: base, at: i, emit: emit)
+                        i += 1
+                        break fields
+                    }
                     i += 1
                     if i == n { break scanning }
-                    byte = base[i]
-                }
-                if byte == quote {
-                    recordHasQuote = true
-                    quoteLine = line
-                    state = .quoted
-                    i += 1
-                } else if byte == delimiter {
-                    fields.append(FieldSpan(start: fieldStart, end: fieldStart))
-                    i += 1
-                } else if byte == lf || byte == cr {
-                    fields.append(FieldSpan(start: fieldStart, end: fieldStart))
-                    try endRecord(rawLength: streamOffset + i - recordStartOffset, emit: emit)
-                    line += 1
-                    i += 1
-                    state = .recordStart
-                } else {
-                    protectedEnd = fieldStart
-                    state = .unquoted
                 }
 
             case .unquoted:
-                let runStart = i
-                while i < n {
-                    let byte = base[i]
-                    if byte == delimiter || byte == lf || byte == cr { break }
-                    i += 1
-                }
-                if i > runStart { buffer.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
+                i = Self.firstOf(delimiter, lf, cr, in: base, from: i, to: n)
                 if i == n { break scanning }
-                endField()
+                endField(at: i - recordOrigin)
                 if base[i] == delimiter {
-                    fieldStart = buffer.count
                     state = .fieldStart
                 } else {
-                    try endRecord(rawLength: streamOffset + i - recordStartOffset, emit: emit)
-                    line += 1
-                    state = .recordStart
+                    try endRecord(in: base, at: i, emit: emit)
                 }
                 i += 1
 
             case .quoted:
-                let runStart = i
-                while i < n {
-                    let byte = base[i]
-                    if byte == quote { break }
-                    if byte == lf {
-                        if (i > 0 ? base[i - 1] : previousByte) != cr { line += 1 }
-                    } else if byte == cr {
-                        line += 1
-                    }
+                while true {
+                    i = Self.firstOf(quote, lf, cr, in: base, from: i, to: n)
+                    if i == n || base[i] == quote { break }
+                    if base[i] == cr || (i > 0 ? base[i - 1] : previousByte) != cr { line += 1 }
                     i += 1
                 }
-                if i > runStart { buffer.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
                 if i == n { break scanning }
                 state = .quoteInQuoted
                 i += 1
@@ -213,22 +206,19 @@ public struct CSVDecoder: RecordDecoder {
             case .quoteInQuoted:
                 let byte = base[i]
                 if byte == quote {
-                    buffer.append(quote)
+                    hasEscapedQuotes = true
                     state = .quoted
                     i += 1
                     continue scanning
                 }
-                protectedEnd = buffer.count
+                closingQuote = i - 1 - recordOrigin
                 if byte == delimiter {
-                    endField()
-                    fieldStart = buffer.count
+                    endField(at: i - recordOrigin)
                     state = .fieldStart
                     i += 1
                 } else if byte == lf || byte == cr {
-                    endField()
-                    try endRecord(rawLength: streamOffset + i - recordStartOffset, emit: emit)
-                    line += 1
-                    state = .recordStart
+                    endField(at: i - recordOrigin)
+                    try endRecord(in: base, at: i, emit: emit)
                     i += 1
                 } else {
                     state = .unquoted
@@ -236,108 +226,68 @@ public struct CSVDecoder: RecordDecoder {
             }
         }
         previousByte = base[n - 1]
-        streamOffset += n
-        if state != .recordStart, streamOffset - recordStartOffset > maxRecordBytes { throw oversizeError() }
+        if state != .recordStart {
+            if n - recordOrigin > maxRecordBytes { throw oversizeError() }
+            carry.append(contentsOf: UnsafeBufferPointer(start: base + max(recordOrigin, 0), count: n - max(recordOrigin, 0)))
+            recordOrigin = -carry.count
+        }
+    }
+
+    /// The index of the first of three bytes in `base[from..<to]`, or `to`. Eight bytes at a
+    /// time: a byte equal to `b` is a zero byte of `word ^ b…b`, and the classic zero-byte test
+    /// flags the lowest such byte exactly (higher flags may be false, so only the lowest is used).
+    @inline(__always)
+    private static func firstOf(
+        _ a: UInt8, _ b: UInt8, _ c: UInt8, in base: UnsafePointer<UInt8>, from start: Int, to end: Int
+    ) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let maskA = ones &* UInt64(a), maskB = ones &* UInt64(b), maskC = ones &* UInt64(c)
+        var i = start
+        while i + 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            let xa = word ^ maskA, xb = word ^ maskB, xc = word ^ maskC
+            let found = ((xa &- ones) & ~xa | (xb &- ones) & ~xb | (xc &- ones) & ~xc) & highs
+            if found != 0 { return i + found.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < end {
+            let byte = base[i]
+            if byte == a || byte == b || byte == c { return i }
+            i += 1
+        }
+        return end
     }
 
     private func isPadding(_ byte: UInt8) -> Bool {
-        (byte == ASCII.space && trimsSpaces) || (byte == ASCII.tab && trimsTabs)
+        assembler.isPadding(byte)
     }
 
-    /// Closes the current field, trimming trailing padding back to `protectedEnd`.
-    private mutating func endField() {
-        var end = buffer.count
-        while end > protectedEnd, isPadding(buffer[end - 1]) { end -= 1 }
-        fields.append(FieldSpan(start: fieldStart, end: end))
+    private mutating func endField(at end: Int) {
+        fields.append(CSVFieldSpan(start: fieldStart, end: end, closingQuote: closingQuote, hasEscapedQuotes: hasEscapedQuotes))
     }
 
     private func oversizeError() -> FileDecodingError {
         FileDecodingError(line: recordLine, message: "record is longer than \(maxRecordBytes) bytes")
     }
 
-    /// Turns the finished record into a header, a row or a bad row, and emits it.
-    private mutating func endRecord(rawLength: Int, emit: (DecodedRecord) throws -> Void) throws {
-        if rawLength > maxRecordBytes { throw oversizeError() }
-        if fields.count == 1, !recordHasQuote, fields[0].isEmpty { return }  // a line of padding only
-        let record = try buffer.withUnsafeBufferPointer { try decode($0) }
-        if case .header(_, let names) = record { headerWidth = names.count }
-        try emit(record)
+    /// The line break at `base[i]` ends the record: count the line, gather the record's bytes
+    /// (in place, or the carried start plus this piece's part) and hand the record on.
+    private mutating func endRecord(in base: UnsafePointer<UInt8>, at i: Int, emit: (DecodedRecord) throws -> Void) throws {
+        line += 1
+        state = .recordStart
+        if i - recordOrigin > maxRecordBytes { throw oversizeError() }
+        if recordOrigin >= 0 {
+            try endRecord(UnsafeBufferPointer(start: base + recordOrigin, count: i - recordOrigin), emit: emit)
+        } else {
+            carry.append(contentsOf: UnsafeBufferPointer(start: base, count: i))
+            let record = carry
+            try record.withUnsafeBufferPointer { try endRecord($0, emit: emit) }
+            carry.removeAll(keepingCapacity: true)
+        }
     }
 
-    private func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws -> DecodedRecord {
-        if let nul = Self.firstNUL(bytes) {
-            throw FileDecodingError(
-                line: recordLine + TextEncoding.lineBreaks(in: bytes, before: nul),
-                message: "contains a NUL byte: not a text file")
-        }
-        guard let width = headerWidth else {
-            let names = try strings(bytes, count: fields.count).map(Self.trimmingPadding)
-            var seen = Set<String>()
-            for name in names where !name.isEmpty {
-                if !seen.insert(name).inserted {
-                    throw FileDecodingError(line: recordLine, message: "duplicate column \"\(name)\" in the header")
-                }
-            }
-            return .header(line: recordLine, names: names)
-        }
-        let count = fields.count
-        if count == width || (count > width && fields[width...].allSatisfy { isBlank(bytes, $0) }) {
-            return .row(line: recordLine, fields: try strings(bytes, count: width))
-        }
-        if encoding == .utf8, let bad = TextEncoding.firstInvalidUTF8Offset(bytes) { throw invalidText(bytes, at: bad) }
-        return .bad(line: recordLine, message: "expected \(width) fields, found \(count)")
-    }
-
-    /// The first `count` fields as strings, each built once from its bytes.
-    private func strings(_ bytes: UnsafeBufferPointer<UInt8>, count: Int) throws -> [String] {
-        var result: [String] = []
-        result.reserveCapacity(count)
-        for field in fields[0..<count] {
-            if field.isEmpty {
-                result.append("")
-                continue
-            }
-            let slice = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
-            guard let text = encoding.string(slice) else {
-                throw invalidText(bytes, at: field.start + (TextEncoding.firstInvalidUTF8Offset(slice) ?? 0))
-            }
-            result.append(text)
-        }
-        return result
-    }
-
-    private func invalidText(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> FileDecodingError {
-        FileDecodingError(
-            line: recordLine + TextEncoding.lineBreaks(in: bytes, before: offset),
-            message: "not valid UTF-8 (declared encoding \(encoding.rawValue))")
-    }
-
-    /// Empty, or spaces and tabs only (a quoted `" "` counts: an extra field holds no data).
-    private func isBlank(_ bytes: UnsafeBufferPointer<UInt8>, _ field: FieldSpan) -> Bool {
-        bytes[field.start..<field.end].allSatisfy { $0 == ASCII.space || $0 == ASCII.tab }
-    }
-
-    private static func trimmingPadding(_ name: String) -> String {
-        let isPadding: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = name.firstIndex(where: { !isPadding($0) }),
-              let last = name.lastIndex(where: { !isPadding($0) }) else { return "" }
-        return String(name[first...last])
-    }
-
-    /// The offset of the first zero byte, eight bytes at a time.
-    private static func firstNUL(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let base = bytes.baseAddress else { return nil }
-        let n = bytes.count
-        var i = 0
-        while i + 8 <= n {
-            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 { break }
-            i += 8
-        }
-        while i < n {
-            if base[i] == 0 { return i }
-            i += 1
-        }
-        return nil
+    /// Hands on the record made from the record's bytes as written and its field spans.
+    private mutating func endRecord(_ bytes: UnsafeBufferPointer<UInt8>, emit: (DecodedRecord) throws -> Void) throws {
+        if let record = try assembler.record(bytes, fields: fields, line: recordLine) { try emit(record) }
     }
 }

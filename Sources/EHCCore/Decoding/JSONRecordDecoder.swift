@@ -209,6 +209,9 @@ public struct JSONRecordDecoder: RecordDecoder {
     ) throws -> Int {
         var i = start
         var complete = false
+        // The value may grow by `room` more bytes: checked byte by byte, so that an oversized
+        // value fails at the same byte however the file is cut into chunks.
+        let room = maxRecordBytes - buffer.count
         switch shape {
         case .scalar:
             while i < n {
@@ -218,11 +221,13 @@ public struct JSONRecordDecoder: RecordDecoder {
                     || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
                     || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
                 if !isScalarByte { complete = true; break }  // the delimiter is not part of the value
+                if i - start == room { throw oversizeError() }
                 i += 1
             }
         case .string, .container:
             let isString = shape == .string
             while i < n {
+                if i - start == room { throw oversizeError() }
                 let byte = base[i]
                 i += 1
                 if byte == ASCII.lf { line += 1 }
@@ -248,13 +253,14 @@ public struct JSONRecordDecoder: RecordDecoder {
                 }
             }
         }
-        if buffer.count + (i - start) > maxRecordBytes {
-            let what = target == .element ? "record" : "value"
-            throw FileDecodingError(line: valueLine, message: "\(what) is longer than \(maxRecordBytes) bytes")
-        }
         buffer.append(contentsOf: UnsafeBufferPointer(start: base + start, count: i - start))
         if complete { try completeValue(emit: emit) }
         return i
+    }
+
+    private func oversizeError() -> FileDecodingError {
+        let what = target == .element ? "record" : "value"
+        return FileDecodingError(line: valueLine, message: "\(what) is longer than \(maxRecordBytes) bytes")
     }
 
     /// A whole value has been cut out: parse it and hand it on.

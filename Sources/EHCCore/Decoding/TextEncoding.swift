@@ -11,13 +11,20 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     /// The text of `bytes` in this encoding, or `nil` when they are not valid UTF-8
     /// (the single-byte encodings map every byte, so they never fail).
     ///
-    /// This is the one place a field's bytes become a `String`, so it is built once, from a
-    /// complete field: a multi-byte character split across read chunks is whole by then.
+    /// A decoder builds each field's `String` once, from the complete field: a multi-byte
+    /// character split across read chunks is whole by then.
     public func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if self == .utf8, TextEncoding.firstInvalidUTF8Offset(bytes) != nil { return nil }
+        return string(validated: bytes)
+    }
+
+    /// The text of bytes already known to be valid in this encoding (for UTF-8: checked with
+    /// `firstInvalidUTF8Offset`, once per record rather than once per field).
+    func string(validated bytes: UnsafeBufferPointer<UInt8>) -> String {
         if bytes.isEmpty { return "" }
         switch self {
         case .utf8:
-            return String(validating: bytes, as: UTF8.self)
+            return String(decoding: bytes, as: UTF8.self)
         case .windows1252, .iso88591:
             if TextEncoding.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
             return singleByteString(bytes)

@@ -148,8 +148,9 @@ import Testing
         #expect(decodeEveryWay(csv, "h,w\n5'10\",ab\"c\n").records.last == .row(line: 2, fields: ["5'10\"", "ab\"c"]))
     }
 
-    @Test func textAfterAClosingQuoteIsAppended() {
-        #expect(decodeEveryWay(csv, "a,b\n\"abc\"x,\"q\"  \n").records.last == .row(line: 2, fields: ["abcx", "q"]))
+    @Test(arguments: [("\"abc\"x", "abcx"), ("\"q\"  ", "q"), ("\"a\"\"b\"  x  ", "a\"b  x"), ("\"\"\"\"", "\""), ("\"\"", "")])
+    func textAfterAClosingQuoteIsAppended(field: String, value: String) {
+        #expect(decodeEveryWay(csv, "a,b\n\(field),z\n").records.last == .row(line: 2, fields: [value, "z"]))
     }
 
     @Test func blankAndPaddingOnlyLinesAreSkippedButCounted() {
