@@ -35,10 +35,16 @@ public struct AdviceState: Sendable, Equatable {
     public var answeredOn: CivilDate?
     /// The LA returned the advice and the provider has not reported since.
     public var awaitingAmendment: Bool
+    /// When the LA's cancellation took effect (its `updated_at`, else when it arrived).
+    public var cancelledAt: Timestamp?
+    /// The newest provider report applied (its `updated_at`, else when it arrived).
+    /// With `cancelledAt` it decides rule 7 whatever order the feeds were read in.
+    public var providerReportedAt: Timestamp?
 
     public init(requestID: String, la: [CanonicalField: String] = [:], provider: [CanonicalField: String] = [:],
                 laStatus: LAStatus? = nil, providerStatus: ProviderStatus? = nil, providerStatusOn: CivilDate? = nil,
-                answeredOn: CivilDate? = nil, awaitingAmendment: Bool = false) {
+                answeredOn: CivilDate? = nil, awaitingAmendment: Bool = false, cancelledAt: Timestamp? = nil,
+                providerReportedAt: Timestamp? = nil) {
         self.requestID = requestID
         self.la = la
         self.provider = provider
@@ -47,6 +53,8 @@ public struct AdviceState: Sendable, Equatable {
         self.providerStatusOn = providerStatusOn
         self.answeredOn = answeredOn
         self.awaitingAmendment = awaitingAmendment
+        self.cancelledAt = cancelledAt
+        self.providerReportedAt = providerReportedAt
     }
 
     public func side(_ role: Role) -> [CanonicalField: String] { role == .la ? la : provider }

@@ -7,13 +7,23 @@ public enum ConflictKind: String, Sendable, CaseIterable, Codable {
     /// values change. The others are opened by an event.
     public var isDerived: Bool {
         switch self {
-        case .field_mismatch, .identity_mismatch, .due_date_mismatch, .advice_not_received: return true
-        case .unmatched_response, .status_regression, .cancelled_while_active: return false
+        case .field_mismatch, .identity_mismatch, .due_date_mismatch, .advice_not_received, .cancelled_while_active:
+            return true
+        case .unmatched_response, .status_regression: return false
         }
     }
 
     /// Patient-safety and delivery problems go to the DCO at once (SPEC §5).
     public var isImmediate: Bool { self == .identity_mismatch || self == .advice_not_received }
+
+    /// Why a derived conflict closed by itself, for the audit trail.
+    public var closedByRulesReason: String {
+        switch self {
+        case .advice_not_received: return "the LA logged the advice, or accepted or cancelled the request"
+        case .cancelled_while_active: return "the provider reported after the cancellation, or the LA reopened the request"
+        default: return "the sides now agree"
+        }
+    }
 }
 
 /// A conflict the planner wants opened. `key` identifies it within one record, so the

@@ -46,6 +46,13 @@ public enum DerivedConflicts {
                                         detail: "provider submitted on \(sent); the LA has not logged it as received after \(rules.deliveryGraceDays) days",
                                         fingerprint: h.signed))
         }
+        // Rule 7: cancelled while the provider works on it, and the provider has not
+        // reported since the cancellation. Judged on timestamps, not on arrival order.
+        if state.laStatus == .cancelled, state.providerStatus == .acknowledged || state.providerStatus == .in_progress,
+           !(state.providerReportedAt.map { r in state.cancelledAt.map { r > $0 } ?? false } ?? false) {
+            drafts.append(ConflictDraft(kind: .cancelled_while_active,
+                                        detail: "LA cancelled the request while the provider reports it \(state.providerStatus?.rawValue ?? ""): tell the team to stop"))
+        }
         return drafts
     }
 
@@ -63,7 +70,7 @@ public enum DerivedConflicts {
         }
         for ref in existing where ref.isOpen && !wanted.contains(ref.key) {
             if let kind = ConflictKind(rawValue: String(ref.key.prefix(while: { $0 != ":" }))), kind.isDerived {
-                ops.append(.close(id: ref.id, reason: "the sides now agree"))
+                ops.append(.close(id: ref.id, reason: kind.closedByRulesReason))
             }
         }
         return ops

@@ -44,8 +44,11 @@ public struct Reconciler: Sendable {
 
     /// Plans one observation against the record it is linked to (`nil`: an LA
     /// observation for a new request). `conflicts` are the record's stored conflicts.
+    /// `now` is when the observation arrived; it stands in for a missing `updated_at`
+    /// (default: noon of `today`, for tests that need no clock).
     public func plan(_ obs: Observation, current: AdviceState?, lastFromFeed: FeedMark?,
-                     conflicts: [ConflictRef], today: CivilDate) -> ReconcilePlan {
+                     conflicts: [ConflictRef], today: CivilDate, now: Timestamp? = nil) -> ReconcilePlan {
+        let effective = obs.updatedAt ?? now ?? Timestamp(millis: (Int64(today.daysSinceEpoch) * 86_400 + 43_200) * 1000)
         let requestID = current?.requestID ?? obs.requestID ?? ""
         let before = current ?? AdviceState(requestID: requestID)
         // Rule 2: an observation older than the last applied from this feed is not applied.
@@ -59,10 +62,12 @@ public struct Reconciler: Sendable {
         var events: [ConflictDraft] = []
         var closeKeys: [String: String] = [:]  // key → reason
 
-        // Rule 4: a provider whose identity disagrees with the LA's is not merged.
+        // Rule 4: a provider whose identity disagrees with the LA's is not merged, and
+        // nor is anything it sends until its identity agrees (what it states now, else
+        // what it stated before).
         if obs.role == .provider {
             let clash = [CanonicalField.nhs_number, .date_of_birth].filter { f in
-                guard let theirs = obs.values[f], let ours = before.la[f] else { return false }
+                guard let theirs = obs.values[f] ?? before.provider[f], let ours = before.la[f] else { return false }
                 return theirs != ours
             }
             if !clash.isEmpty {
@@ -85,7 +90,9 @@ public struct Reconciler: Sendable {
         // Rule 5: statuses move forward only.
         switch obs.role {
         case .la:
-            if let new = obs.laStatus { applyLA(new, to: &state, changes: &changes, notes: &notes, events: &events, closing: &closeKeys) }
+            if let new = obs.laStatus {
+                applyLA(new, to: &state, at: effective, changes: &changes, notes: &notes, events: &events, closing: &closeKeys)
+            }
             if state.laStatus == nil {
                 state.laStatus = .requested
                 changes.append(FieldChange(field: "la_status", old: nil, new: LAStatus.requested.rawValue))
@@ -95,8 +102,9 @@ public struct Reconciler: Sendable {
                 state.awaitingAmendment = true
             }
         case .provider:
-            // Rule 7 closes when the provider reports again.
-            closeKeys[ConflictDraft.key(.cancelled_while_active, nil, nil)] = "the provider reported again"
+            if state.providerReportedAt.map({ effective > $0 }) ?? true {
+                state.providerReportedAt = effective
+            }
             if let new = obs.providerStatus {
                 applyProvider(new, obs: obs, to: &state, today: today, changes: &changes, notes: &notes, events: &events, closing: &closeKeys)
             }
@@ -122,7 +130,7 @@ public struct Reconciler: Sendable {
         changes.append(FieldChange(field: "\(name).\(field.rawValue)", old: old, new: value))
     }
 
-    private func applyLA(_ new: LAStatus, to state: inout AdviceState, changes: inout [FieldChange],
+    private func applyLA(_ new: LAStatus, to state: inout AdviceState, at effective: Timestamp, changes: inout [FieldChange],
                          notes: inout [String], events: inout [ConflictDraft], closing: inout [String: String]) {
         let old = state.laStatus
         let regressionKey = ConflictDraft.key(.status_regression, "status", .la)
@@ -146,12 +154,9 @@ public struct Reconciler: Sendable {
         changes.append(FieldChange(field: "la_status", old: old?.rawValue, new: new.rawValue))
         switch new {
         case .cancelled:
-            if state.providerStatus == .acknowledged || state.providerStatus == .in_progress {
-                events.append(ConflictDraft(kind: .cancelled_while_active,
-                                            detail: "LA cancelled the request while the provider reports it \(state.providerStatus?.rawValue ?? ""): tell the team to stop"))
-            }
+            state.cancelledAt = effective
         case .requested:
-            closing[ConflictDraft.key(.cancelled_while_active, nil, nil)] = "the LA reopened the request"
+            state.cancelledAt = nil
         case .returned:
             state.awaitingAmendment = true
         case .accepted:

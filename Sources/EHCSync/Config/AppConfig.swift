@@ -24,13 +24,15 @@ public struct AppConfig: Sendable, Equatable {
     public var channels: [ChannelConfig]
     /// Top-level keys actually written in the file, so the app can say "not
     /// supported yet" for a section it cannot run yet rather than silently ignore it.
-    public var presentSections: Set<String>
+    /// Top-level keys actually written, with the line of each, so the app can point at
+    /// a section it cannot run yet.
+    public var presentSections: [String: Int]
 
     public init(
         file: String, storePath: String, timeZoneIdentifier: String = "Europe/London",
         staleAfterSeconds: Int = 172_800, rules: Rules = Rules(), feeds: [FeedConfig],
         notices: NoticesConfig = NoticesConfig(), recipients: [RecipientConfig] = [],
-        channels: [ChannelConfig] = [], presentSections: Set<String> = []
+        channels: [ChannelConfig] = [], presentSections: [String: Int] = [:]
     ) {
         self.file = file
         self.storePath = storePath

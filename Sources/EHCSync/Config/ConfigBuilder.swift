@@ -45,7 +45,7 @@ struct ConfigBuilder {
             file: reader.file, storePath: storePath, timeZoneIdentifier: timeZone,
             staleAfterSeconds: staleAfter, rules: rules, feeds: feeds, notices: notices,
             recipients: recipientConfigs, channels: channelConfigs,
-            presentSections: Set(top.entries.map(\.name))
+            presentSections: Dictionary(top.entries.map { ($0.name, $0.keyLine) }, uniquingKeysWith: { a, _ in a })
         )
     }
 

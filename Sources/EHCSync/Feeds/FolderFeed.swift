@@ -78,7 +78,10 @@ public struct FolderFeed {
             return
         }
 
-        let errorsPath = processedDir + "/" + file.name + ".errors.txt"
+        // The name the file will have in processed/ is chosen now, so its errors list
+        // carries the same name even when an earlier file of that name is there already.
+        let processedPath = Self.freeName(file.name, in: processedDir)
+        let errorsPath = processedPath + ".errors.txt"
         var errors: ErrorsFile?
         do {
             let outcome = try db.write { db -> (ObservationApplier.Counts, Int, Int) in
@@ -99,7 +102,7 @@ public struct FolderFeed {
                 try errors?.commit()
                 return (applier.counts, ingestor.rowsRead, ingestor.rowsFailed)
             }
-            try move(file, to: processedDir)
+            try move(file, toPath: processedPath)
             result.filesApplied += 1
             result.rowsRead += outcome.1
             result.rowsFailed += outcome.2
@@ -128,9 +131,12 @@ public struct FolderFeed {
         return h.value
     }
 
+    /// The reason is written and recorded before the file moves, so no crash leaves a
+    /// rejected file without it (a crash before the move only rejects it again).
     private func reject(_ file: FolderScanner.Candidate, reason: String, digest: String, size: Int64, now: Timestamp) throws {
         let dir = folder.path + "/rejected"
-        let target = try move(file, to: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let target = Self.freeName(file.name, in: dir)
         let text = "# \(feed.name): \((target as NSString).lastPathComponent) was rejected as a whole; nothing of it was applied.\n\(reason)\n"
         try AtomicFile.write(text, to: target + ".error.txt", mode: 0o640)
         try db.write { db in
@@ -138,21 +144,26 @@ public struct FolderFeed {
                 INSERT INTO source_file(feed_id, name, content_sha256, size, outcome, error, taken_at) VALUES (?, ?, ?, ?, 'rejected', ?, ?)
                 """, arguments: [feedID, file.name, digest, size, reason, now.millis])
         }
+        try move(file, toPath: target)
     }
 
     /// Moves the file (and its marker) into `dir`, never overwriting: a name already
     /// there gets `-2`, `-3` … before its extension. Returns the new path.
-    @discardableResult
-    private func move(_ file: FolderScanner.Candidate, to dir: String) throws -> String {
+    private func move(_ file: FolderScanner.Candidate, to dir: String) throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let target = Self.freeName(file.name, in: dir)
+        try move(file, toPath: Self.freeName(file.name, in: dir))
+    }
+
+    /// Moves the file to `target` (its folder made if needed) and its marker beside it.
+    private func move(_ file: FolderScanner.Candidate, toPath target: String) throws {
+        let dir = (target as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         guard rename(folder.path + "/" + file.name, target) == 0 else {
             throw FeedError("cannot move \(file.name) to \(dir): \(String(cString: strerror(errno)))")
         }
         if let marker = file.marker {
             _ = rename(folder.path + "/" + marker, Self.freeName(marker, in: dir))
         }
-        return target
     }
 
     static func freeName(_ name: String, in dir: String) -> String {

@@ -6,7 +6,8 @@ enum AdviceRowCodec {
     /// Every stored column of `advice`, in one fixed order used by select and upsert.
     static let stateColumns: [String] =
         Role.allCases.flatMap { role in Schema.sideFields.map { Schema.column(role, $0) } }
-        + ["la_status", "provider_status", "provider_status_on", "answered_on", "awaiting_amendment"]
+        + ["la_status", "provider_status", "provider_status_on", "answered_on", "awaiting_amendment", "cancelled_at",
+           "provider_reported_at"]
 
     static let selectSQL = "SELECT request_id, conflicts_ever, " + stateColumns.joined(separator: ", ")
         + " FROM advice WHERE request_id = ?"
@@ -39,7 +40,9 @@ enum AdviceRowCodec {
         let awaiting = (row[i + 4] as Int?) == 1
         let state = AdviceState(requestID: row[0], la: la, provider: provider, laStatus: laStatus,
                                 providerStatus: providerStatus, providerStatusOn: statusOn,
-                                answeredOn: answeredOn, awaitingAmendment: awaiting)
+                                answeredOn: answeredOn, awaitingAmendment: awaiting,
+                                cancelledAt: (row[i + 5] as Int64?).map(Timestamp.init(millis:)),
+                                providerReportedAt: (row[i + 6] as Int64?).map(Timestamp.init(millis:)))
         return (state, row[1] ?? 0)
     }
 
@@ -54,6 +57,8 @@ enum AdviceRowCodec {
         values.append(s.providerStatusOn?.description)
         values.append(s.answeredOn?.description)
         values.append(s.awaitingAmendment ? 1 : 0)
+        values.append(s.cancelledAt?.millis)
+        values.append(s.providerReportedAt?.millis)
         values.append(s.status)
         values.append(s.statutoryDueOn(rules)?.description)
         values.append(s.workingDueOn(rules)?.description)

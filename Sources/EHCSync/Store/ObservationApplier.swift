@@ -104,7 +104,7 @@ public final class ObservationApplier {
         let conflicts = (loaded?.conflictsEver ?? 0) > 0 ? try storedConflicts(requestID) : []
         var observation = obs
         if observation.values[.request_id] == nil { observation.values[.request_id] = requestID }
-        let plan = reconciler.plan(observation, current: loaded?.0, lastFromFeed: mark, conflicts: conflicts, today: today)
+        let plan = reconciler.plan(observation, current: loaded?.0, lastFromFeed: mark, conflicts: conflicts, today: today, now: now)
 
         var notes = plan.notes
         if let linkedBy { notes.insert("linked by \(linkedBy)", at: 0) }
@@ -122,7 +122,8 @@ public final class ObservationApplier {
                 """)
             try markUpsert.execute(arguments: [feedID, requestID, obs.updatedAt?.millis, rowHash])
             lastMark = nil
-            if obs.role == .provider, let ref = obs.values[.provider_ref] {
+            // Never link a provider's reference to a request whose identity it disputes.
+            if obs.role == .provider, plan.outcome != .identityMismatch, let ref = obs.values[.provider_ref] {
                 let linkStmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO provider_link(feed_id, provider_ref, request_id) VALUES (?, ?, ?)")
                 try linkStmt.execute(arguments: [feedID, ref, requestID])
             }

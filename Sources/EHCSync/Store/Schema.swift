@@ -53,6 +53,8 @@ enum Schema {
               provider_status_on TEXT,
               answered_on TEXT,
               awaiting_amendment INTEGER NOT NULL DEFAULT 0 CHECK (awaiting_amendment IN (0, 1)),
+              cancelled_at INTEGER,
+              provider_reported_at INTEGER,
               status TEXT NOT NULL,
               due_on TEXT,
               working_due_on TEXT,

@@ -92,8 +92,9 @@ extension AppConfig {
     /// than accepted and silently ignored.
     public var unsupportedIssues: [ConfigIssue] {
         var out: [ConfigIssue] = []
-        for section in ["notices", "recipients", "channels"] where presentSections.contains(section) {
-            out.append(ConfigIssue(file: file, line: 0, keyPath: section,
+        for section in ["notices", "recipients", "channels"] {
+            guard let line = presentSections[section] else { continue }
+            out.append(ConfigIssue(file: file, line: line, keyPath: section,
                                    message: "notices and channels are not supported by this version yet; remove the section"))
         }
         for (i, feed) in feeds.enumerated() {
