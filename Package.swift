@@ -19,10 +19,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "EHCCore"),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "EHCSync",
             dependencies: [
-                "EHCCore",
+                "EHCCore", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
