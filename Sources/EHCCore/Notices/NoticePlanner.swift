@@ -1,0 +1,127 @@
+/// One item a recipient should hear about, once ever (its `key` is recorded).
+public struct PlannedNotice: Sendable, Equatable {
+    public var key: String
+    public var kind: NoticeKind
+    public var recipient: String
+    public var requestID: String?
+    public var conflictID: Int64?
+    public var reason: NoticeReason
+    /// Escalations of a record with a reg 8(2) exception are marked and counted apart.
+    public var exception: AdviceException?
+
+    public var isSuppressed: Bool { if case .superseded = reason { return true } else { return false } }
+}
+
+/// A conflict as the planner needs it.
+public struct OpenConflict: Sendable, Equatable {
+    public var id: Int64
+    public var kind: ConflictKind
+    public var requestID: String?
+    public init(id: Int64, kind: ConflictKind, requestID: String?) {
+        self.id = id
+        self.kind = kind
+        self.requestID = requestID
+    }
+}
+
+/// Decides which reminders, escalations and immediate notices are due (SPEC §5):
+/// a pure function of the records, the open conflicts, what was already recorded
+/// and the day. Anything whose condition no longer holds is simply not planned;
+/// anything missed while the service was down is planned on the next run.
+public struct NoticePlanner: Sendable {
+    public var policy: NoticePolicy
+    public var rules: AdviceRules
+
+    public init(policy: NoticePolicy, rules: AdviceRules) {
+        self.policy = policy
+        self.rules = rules
+    }
+
+    /// Items not yet in `recorded` (keys already sent or suppressed). Suppressed items
+    /// are returned too, so the caller records them and they never go out later.
+    public func plan(records: [(AdviceState, DeadlineView)], conflicts: [OpenConflict], recorded: Set<String>,
+                     today: CivilDate) -> [PlannedNotice] {
+        var out: [PlannedNotice] = []
+        var teamOf: [String: String?] = [:]
+        for (state, view) in records {
+            let team = policy.team(for: state)
+            teamOf[state.requestID] = team
+            guard view.state == .open || view.state == .due_soon || view.state == .overdue else { continue }
+            guard let due = view.workingDueOn else { continue }
+            // Reminders: the most urgent offset reached; the larger ones it covers are suppressed.
+            let left = today.days(until: due)
+            if left >= 0, let team {
+                let reached = policy.remindersBeforeDueDays.filter { left <= $0 }.sorted()
+                if let nearest = reached.first {
+                    let key = "reminder:\(state.requestID):\(due):\(nearest)"
+                    if !recorded.contains(key) {
+                        out.append(PlannedNotice(key: key, kind: .reminder, recipient: team, requestID: state.requestID,
+                                                 reason: .dueWithin(days: nearest), exception: view.exception))
+                    }
+                    for other in reached.dropFirst() {
+                        let k = "reminder:\(state.requestID):\(due):\(other)"
+                        if !recorded.contains(k) {
+                            out.append(PlannedNotice(key: k, kind: .reminder, recipient: team, requestID: state.requestID,
+                                                     reason: .superseded(by: key), exception: view.exception))
+                        }
+                    }
+                }
+            }
+            // Escalations: the highest step reached goes out; lower ones it covers are suppressed.
+            if let overdue = view.daysOverdue {
+                let reached = policy.escalations.filter { overdue >= $0.afterDueDays }.sorted { $0.afterDueDays > $1.afterDueDays }
+                if let top = reached.first {
+                    let key = "escalation:\(state.requestID):\(due):\(top.level)"
+                    for recipient in top.to where !recorded.contains(key + ":" + recipient) {
+                        out.append(PlannedNotice(key: key + ":" + recipient, kind: .escalation, recipient: recipient,
+                                                 requestID: state.requestID, reason: .overdue(days: overdue, level: top.level),
+                                                 exception: view.exception))
+                    }
+                    for lower in reached.dropFirst() {
+                        for recipient in lower.to {
+                            let k = "escalation:\(state.requestID):\(due):\(lower.level):\(recipient)"
+                            if !recorded.contains(k) {
+                                out.append(PlannedNotice(key: k, kind: .escalation, recipient: recipient, requestID: state.requestID,
+                                                         reason: .superseded(by: key), exception: view.exception))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Disputes: at once, once per dispute (a new reason is a new dispute).
+        for (state, view) in records where view.disputed && view.state != .cancelled {
+            var h = RowHash()
+            h.combine(state.value(.dispute_reason) ?? "")
+            for recipient in policy.disputesTo {
+                let key = "dispute:\(state.requestID):\(UInt64(bitPattern: h.signed)):\(recipient)"
+                if !recorded.contains(key) {
+                    out.append(PlannedNotice(key: key, kind: .dispute, recipient: recipient, requestID: state.requestID,
+                                             reason: .disputeOpened, exception: nil))
+                }
+            }
+        }
+        // Immediate conflicts: patient safety and delivery to the DCO; a cancellation to
+        // the provider team that must stop.
+        for conflict in conflicts {
+            let recipients: [String]
+            switch conflict.kind {
+            case .identity_mismatch, .advice_not_received:
+                recipients = policy.conflictsTo
+            case .cancelled_while_active:
+                let team = conflict.requestID.flatMap { teamOf[$0] ?? nil } ?? policy.fallback
+                recipients = team.map { [$0] } ?? policy.conflictsTo
+            default:
+                continue
+            }
+            for recipient in recipients {
+                let key = "conflict:\(conflict.id):\(recipient)"
+                if !recorded.contains(key) {
+                    out.append(PlannedNotice(key: key, kind: .conflict, recipient: recipient, requestID: conflict.requestID,
+                                             conflictID: conflict.id, reason: .conflictOpened(conflict.kind), exception: nil))
+                }
+            }
+        }
+        return out
+    }
+}
