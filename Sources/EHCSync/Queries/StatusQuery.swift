@@ -75,7 +75,8 @@ public enum StatusQuery {
         let open = try db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict WHERE status = 'open'") ?? 0 }
         let feeds = try Self.feeds(db, configured: config.feeds.map { ($0.name, $0.role) }, now: now,
                                    staleAfterSeconds: config.staleAfterSeconds)
+        let outbox = try db.outboxCounts()
         return StatusReport(feeds: feeds, advice: counts, disputed: items.filter(\.view.disputed).count,
-                            conflictsOpen: open, outboxPending: 0, outboxFailed: 0)
+                            conflictsOpen: open, outboxPending: outbox.pending, outboxFailed: outbox.failed)
     }
 }

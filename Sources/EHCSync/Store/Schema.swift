@@ -118,6 +118,49 @@ enum Schema {
             CREATE INDEX conflict_open ON conflict(status) WHERE status = 'open';
             """)
         }
+        m.registerMigration("v2-notices") { db in
+            let kinds = NoticeKind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")
+            try db.execute(sql: """
+            CREATE TABLE notice_item (
+              id INTEGER PRIMARY KEY,
+              key TEXT NOT NULL UNIQUE,
+              kind TEXT NOT NULL CHECK (kind IN (\(kinds))),
+              recipient TEXT NOT NULL,
+              request_id TEXT,
+              conflict_id INTEGER REFERENCES conflict(id),
+              reason TEXT NOT NULL,
+              exception TEXT,
+              suppressed INTEGER NOT NULL DEFAULT 0 CHECK (suppressed IN (0, 1)),
+              planned_at INTEGER NOT NULL
+            );
+            CREATE INDEX notice_item_request ON notice_item(request_id) WHERE request_id IS NOT NULL;
+            CREATE TABLE outbox_message (
+              id INTEGER PRIMARY KEY,
+              notice_id TEXT NOT NULL UNIQUE,
+              kind TEXT NOT NULL CHECK (kind IN (\(kinds))),
+              recipient TEXT NOT NULL,
+              channel TEXT NOT NULL,
+              subject TEXT NOT NULL,
+              text_body TEXT NOT NULL,
+              html_body TEXT NOT NULL,
+              json_body TEXT NOT NULL,
+              created_at INTEGER NOT NULL,
+              status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+              attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+              next_attempt_at INTEGER NOT NULL,
+              give_up_at INTEGER NOT NULL,
+              last_error TEXT,
+              sent_at INTEGER,
+              CHECK ((status = 'sent') = (sent_at IS NOT NULL))
+            );
+            CREATE INDEX outbox_due ON outbox_message(next_attempt_at) WHERE status = 'pending';
+            CREATE TABLE outbox_item (
+              message_id INTEGER NOT NULL REFERENCES outbox_message(id),
+              item_id INTEGER NOT NULL REFERENCES notice_item(id),
+              PRIMARY KEY (message_id, item_id)
+            ) WITHOUT ROWID;
+            """)
+        }
         return m
     }
 }
