@@ -1,0 +1,26 @@
+import Testing
+@testable import EHCCore
+
+@Suite struct RetryScheduleTests {
+    let s = RetrySchedule(baseSeconds: 30, capSeconds: 3600)
+    let now = Timestamp(millis: 1_000_000_000)
+    var far: Timestamp { now.adding(seconds: 86_400) }
+
+    @Test(arguments: [(1, 30), (2, 60), (3, 120), (8, 3600), (40, 3600)])
+    func backoffDoublesUpToTheCap(attempts: Int, ceiling: Int) throws {
+        let top = try #require(s.nextAttempt(after: attempts, now: now, retryAfterSeconds: nil, giveUpAt: far, jitter: 0.999_999))
+        #expect(top.millis - now.millis <= Int64(ceiling) * 1000)
+        #expect(top.millis - now.millis >= Int64(ceiling - 1) * 1000)
+        let low = try #require(s.nextAttempt(after: attempts, now: now, retryAfterSeconds: nil, giveUpAt: far, jitter: 0))
+        #expect(low == now.adding(seconds: 1))
+    }
+
+    @Test func retryAfterIsHonoured() throws {
+        let next = try #require(s.nextAttempt(after: 1, now: now, retryAfterSeconds: 600, giveUpAt: far, jitter: 0.5))
+        #expect(next == now.adding(seconds: 600))
+    }
+
+    @Test func givesUpWhenTheNextAttemptWouldBePastTheLimit() {
+        #expect(s.nextAttempt(after: 1, now: now, retryAfterSeconds: 7200, giveUpAt: now.adding(seconds: 3600), jitter: 0.5) == nil)
+    }
+}
