@@ -21,6 +21,12 @@ static inline CURLcode ehc_setopt_read_callback(CURL *h, size_t (*f)(char *, siz
 static inline CURLcode ehc_setopt_xferinfo_callback(CURL *h, int (*f)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t)) {
     return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, f);
 }
+static inline CURLcode ehc_setopt_prereq_callback(CURL *h, int (*f)(void *, char *, char *, int, int)) {
+    return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, f);
+}
+/* CURLAUTH_* are macros with casts, which Swift does not import. */
+static inline long ehc_auth_basic(void) { return (long)CURLAUTH_BASIC; }
+static inline long ehc_auth_bearer(void) { return (long)CURLAUTH_BEARER; }
 static inline CURLcode ehc_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ehc_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ehc_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
