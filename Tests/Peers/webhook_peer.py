@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Webhook receiver for EHC Sync's channel tests (Python stdlib only).
+
+Listens on 127.0.0.1; prints its port as stdout's first line; exits when stdin closes.
+Checks every request's Standard Webhooks signature with its own HMAC (an independent
+implementation) and appends one JSON line per request to --spool:
+{"path", "id", "timestamp", "signature_ok", "content_type", "body"}.
+
+    python3 webhook_peer.py --port 0 --secret-file S --spool F
+
+Paths: /ok answers 200; /flaky answers 500 (Retry-After: 1) to the first request of
+each webhook-id and 200 after; /bad answers 400; /slow answers 429 with Retry-After: 120.
+"""
+import argparse, base64, hashlib, hmac, json, sys, threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+seen = set()
+lock = threading.Lock()
+
+
+def key_from(secret):
+    if secret.endswith("\n"):
+        secret = secret[:-1]
+    return base64.b64decode(secret[6:]) if secret.startswith("whsec_") else secret.encode()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):
+        pass
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        msg_id = self.headers.get("webhook-id", "")
+        ts = self.headers.get("webhook-timestamp", "")
+        sig = self.headers.get("webhook-signature", "")
+        expected = "v1," + base64.b64encode(
+            hmac.new(KEY, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
+        ok = any(hmac.compare_digest(expected, s) for s in sig.split(" "))
+        with lock:
+            with open(ARGS.spool, "a") as f:
+                f.write(json.dumps({"path": self.path, "id": msg_id, "timestamp": ts, "signature_ok": ok,
+                                    "content_type": self.headers.get("Content-Type", ""),
+                                    "body": body.decode("utf-8")}) + "\n")
+            first = msg_id not in seen
+            seen.add(msg_id)
+        status, extra = 200, {}
+        if self.path == "/bad":
+            status = 400
+        elif self.path == "/flaky" and first:
+            status, extra = 500, {"Retry-After": "1"}
+        elif self.path == "/slow":
+            status, extra = 429, {"Retry-After": "120"}
+        reply = b"error: try later\n" if status >= 400 else b"ok\n"
+        self.send_response(status)
+        for k, v in extra.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+
+def main():
+    global ARGS, KEY
+    p = argparse.ArgumentParser()
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--secret-file", required=True)
+    p.add_argument("--spool", required=True)
+    ARGS = p.parse_args()
+    KEY = key_from(open(ARGS.secret_file).read())
+    server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
+    print(server.server_address[1], flush=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()
