@@ -1,0 +1,96 @@
+/// The daily digest for one recipient (SPEC §5): what is overdue, due soon and
+/// disputed, the open conflicts, what was answered since the last digest, feeds and
+/// deliveries that need a person, and this quarter's on-time rates. Built by
+/// `DigestBuilder`, rendered as text, HTML and JSON.
+///
+/// No child is named unless `includeIdentifiers`: rows carry references, provider,
+/// service, dates, states and flags.
+public struct Digest: Sendable {
+    public var date: CivilDate
+    public var generatedAt: Timestamp
+    public var recipient: String
+    public var includeIdentifiers: Bool
+    /// Rows per section in text and HTML; the JSON has every item.
+    public var rowLimit: Int
+    /// Answers on or after this day are listed as "answered since".
+    public var answeredSince: CivilDate
+    /// The first day of the quarter the on-time rates cover.
+    public var quarterStart: CivilDate
+    public var summary: DigestSummary
+    /// Oldest due first (by the date now worked to).
+    public var overdue: [DigestRecord]
+    /// Soonest due first.
+    public var dueSoon: [DigestRecord]
+    public var disputed: [DigestRecord]
+    /// In the order answered.
+    public var answered: [DigestRecord]
+    /// Oldest first.
+    public var conflicts: [DigestConflict]
+    /// Only feeds failing or stale, in config order.
+    public var feeds: [DigestFeed]
+    public var failedNotices: [DigestFailedNotice]
+    public var onTimeByProvider: [OnTimeRate]
+    public var onTimeByService: [OnTimeRate]
+
+    public init(date: CivilDate, generatedAt: Timestamp, recipient: String, includeIdentifiers: Bool, rowLimit: Int,
+                answeredSince: CivilDate, quarterStart: CivilDate, summary: DigestSummary, overdue: [DigestRecord],
+                dueSoon: [DigestRecord], disputed: [DigestRecord], answered: [DigestRecord], conflicts: [DigestConflict],
+                feeds: [DigestFeed], failedNotices: [DigestFailedNotice], onTimeByProvider: [OnTimeRate],
+                onTimeByService: [OnTimeRate]) {
+        self.date = date
+        self.generatedAt = generatedAt
+        self.recipient = recipient
+        self.includeIdentifiers = includeIdentifiers
+        self.rowLimit = rowLimit
+        self.answeredSince = answeredSince
+        self.quarterStart = quarterStart
+        self.summary = summary
+        self.overdue = overdue
+        self.dueSoon = dueSoon
+        self.disputed = disputed
+        self.answered = answered
+        self.conflicts = conflicts
+        self.feeds = feeds
+        self.failedNotices = failedNotices
+        self.onTimeByProvider = onTimeByProvider
+        self.onTimeByService = onTimeByService
+    }
+
+    /// "EHC Sync: 3 overdue, 2 due soon, 1 disputed" (see `DigestSummary.subject`).
+    public var subject: String { summary.subject }
+
+    /// The title line: who it is for and the day.
+    var title: String { "EHC Sync digest for \(recipient), \(PlainWords.longDate(date))" }
+
+    /// The summary people read first, a sentence a line.
+    var summaryLines: [String] {
+        let s = summary
+        var first = s.overdue == 0 ? "Nothing overdue"
+            : PlainWords.count(s.overdue, "request") + " overdue"
+                + (s.overdueWithException > 0 ? " (\(s.overdueWithException) with a reg 8(2) exception)" : "")
+        first += ", \(s.dueSoon) due soon, \(s.disputed) disputed, " + PlainWords.count(s.conflicts, "open conflict") + "."
+        var lines = [first]
+        lines.append("\(s.answeredSince) answered since \(PlainWords.shortDate(answeredSince)); \(s.open) open and not yet due soon.")
+        var attention: [String] = []
+        if s.feedsNeedingAttention > 0 { attention.append(PlainWords.count(s.feedsNeedingAttention, "feed") + " failing or stale.") }
+        if s.failedNotices > 0 {
+            attention.append(PlainWords.count(s.failedNotices, "notice") + " could not be delivered.")
+        }
+        if !attention.isEmpty { lines.append(attention.joined(separator: " ")) }
+        let q = s.onTimeQuarter
+        let range = "due \(PlainWords.shortDate(quarterStart)) to \(PlainWords.shortDate(date))"
+        lines.append(q.counted == 0 ? "On time this quarter: no requests \(range) are answered or overdue yet."
+                     : "On time this quarter (\(range)): \(PlainWords.percent(q.pct)) (\(q.onTime) of \(q.counted)).")
+        return lines
+    }
+
+    /// Closing notes: how the rate is counted, and whether children are named.
+    var notes: [String] {
+        ["On-time rate: answered on or before the statutory due date, divided by the requests answered plus those "
+            + "still unanswered after it, for requests due since the quarter began. Cancelled requests are left out.",
+         includeIdentifiers
+            ? "This message names children. Keep it inside the secure network."
+            : "Children are not named in this message: use the request or case reference to find a record.",
+         "Generated by EHC Sync at \(PlainWords.timestamp(generatedAt))."]
+    }
+}

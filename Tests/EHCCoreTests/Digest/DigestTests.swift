@@ -1,0 +1,217 @@
+import Foundation
+import Testing
+@testable import EHCCore
+
+@Suite struct DigestTests {
+    let digest = DigestBuilder.build(DigestFixture.input())
+
+    @Test func goldenText() throws {
+        let problem = try Golden.mismatch(digest.text(), "digest.txt")
+        #expect(problem == nil, "\(problem ?? "")")
+    }
+
+    @Test func goldenHTML() throws {
+        let problem = try Golden.mismatch(digest.html(), "digest.html")
+        #expect(problem == nil, "\(problem ?? "")")
+    }
+
+    @Test func goldenJSON() throws {
+        let problem = try Golden.mismatch(digest.json(id: "digest-dco-2026-11-23"), "digest.json")
+        #expect(problem == nil, "\(problem ?? "")")
+    }
+
+    @Test func goldenTextWithIdentifiers() throws {
+        let named = DigestBuilder.build(DigestFixture.input(includeIdentifiers: true))
+        let problem = try Golden.mismatch(named.text(), "digest-identified.txt")
+        #expect(problem == nil, "\(problem ?? "")")
+    }
+
+    @Test func sectionsHoldTheRightRecordsInOrder() {
+        #expect(digest.overdue.map(\.requestID) == ["R-001", "R-002", "R-003"])
+        #expect(digest.overdue.map(\.view.daysOverdue) == [24, 7, 3])
+        #expect(digest.dueSoon.map(\.requestID) == ["R-004", "R-005"])
+        #expect(digest.disputed.map(\.requestID) == ["R-003", "R-012"])
+        #expect(digest.answered.map(\.requestID) == ["R-008", "R-012", "R-007"])
+        #expect(digest.conflicts.map(\.id) == [9, 17, 21])
+        #expect(digest.feeds.map(\.name) == ["trust-community", "salt-drop"])
+        #expect(digest.failedNotices.map(\.id) == [42])
+        #expect(digest.overdue.first?.openConflicts == 1)
+    }
+
+    @Test func summaryCounts() {
+        let s = digest.summary
+        #expect((s.open, s.dueSoon, s.overdue, s.overdueWithException) == (1, 2, 3, 1))
+        #expect((s.disputed, s.conflicts, s.answeredSince) == (2, 3, 3))
+        #expect((s.feedsNeedingAttention, s.failedNotices) == (2, 1))
+    }
+
+    /// Due 1 October to 23 November: R-009 and R-010 on time, R-008 late, R-001, R-002
+    /// and R-003 unanswered and past due; R-011 cancelled; R-007 due after today.
+    @Test func quarterRateCountsOverdueUnansweredAgainstIt() {
+        let q = digest.summary.onTimeQuarter
+        #expect((q.onTime, q.answered, q.overdueOutstanding) == (2, 3, 3))
+        #expect(q.pct == 33.3)
+        #expect(digest.onTimeByProvider.map(\.group) == ["RBT", "RXQ"])
+        #expect(digest.onTimeByProvider.map(\.pct) == [25.0, 50.0])
+        #expect(digest.onTimeByService.map(\.group) == ["camhs", "ot", "salt"])
+    }
+
+    @Test func subjectSaysWhatMatters() {
+        #expect(digest.subject == "EHC Sync: 3 overdue, 2 due soon, 2 disputed, 3 open conflicts, 2 feeds failing or stale, 1 notice undelivered")
+        let quiet = DigestBuilder.build(DigestInput(date: day("2026-11-23"), generatedAt: DigestFixture.generatedAt,
+                                                    recipient: "dco", records: []))
+        #expect(quiet.subject == "EHC Sync: nothing overdue")
+        let one = DigestBuilder.build(DigestInput(date: day("2026-11-23"), generatedAt: DigestFixture.generatedAt, recipient: "dco",
+                                                  records: [AdviceSamples.record("A", due: "2026-11-25", today: "2026-11-23")]))
+        #expect(one.subject == "EHC Sync: 1 due soon")
+    }
+
+    @Test func noRenderingNamesAChildByDefault() {
+        let d = DigestBuilder.build(DigestFixture.input())
+        for (name, rendering) in [("subject", d.subject), ("text", d.text()), ("html", d.html()), ("json", d.json(id: "x"))] {
+            for value in DigestFixture.identifiers {
+                #expect(!rendering.contains(value) && !rendering.contains(HTMLText.escape(value)), "\(name) names a child: \(value)")
+            }
+            for key in ["given_name", "family_name", "nhs_number", "date_of_birth"] {
+                #expect(!rendering.contains("\"\(key)\":"), "\(name) has \(key)")
+            }
+        }
+    }
+
+    @Test func includeIdentifiersAddsThemToEveryPartButTheSubject() {
+        let d = DigestBuilder.build(DigestFixture.input(includeIdentifiers: true))
+        for (name, rendering) in [("text", d.text()), ("html", d.html())] {
+            for value in ["Amelia Okonkwo-Smith", "943 476 5919", "2019-03-14", "Siân Prys", "401 023 2137", "2020-07-01"] {
+                #expect(rendering.contains(value), "\(name) lacks \(value)")
+            }
+        }
+        let json = d.json(id: "x")
+        for value in ["\"given_name\":\"Amelia\"", "\"nhs_number\":\"9434765919\"", "\"date_of_birth\":\"2019-03-14\"",
+                      "\"family_name\":\"Prys\""] {
+            #expect(json.contains(value), "json lacks \(value)")
+        }
+        for value in DigestFixture.identifiers { #expect(!d.subject.contains(value)) }
+    }
+
+    @Test func jsonParsesAndHasTheSpecShape() throws {
+        let json = digest.json(id: "digest-dco-2026-11-23")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["type"] as? String == "digest")
+        #expect(object["id"] as? String == "digest-dco-2026-11-23")
+        #expect(object["generated_at"] as? String == "2026-11-23T07:30:00Z")
+        #expect(object["recipient"] as? String == "dco")
+        #expect(object["date"] as? String == "2026-11-23")
+        let summary = try #require(object["summary"] as? [String: Any])
+        for key in ["open", "due_soon", "overdue", "disputed", "conflicts", "answered_on_time_pct_quarter"] {
+            #expect(summary[key] != nil, "summary lacks \(key)")
+        }
+        #expect(summary["answered_on_time_pct_quarter"] as? Double == 33.3)
+        for key in ["overdue", "due_soon", "disputed", "conflicts", "answered", "feeds", "failed_notices",
+                    "on_time_by_provider", "on_time_by_service", "items"] {
+            #expect(object[key] is [Any], "no \(key) array")
+        }
+        let items = try #require(object["items"] as? [[String: Any]])
+        let ids = items.compactMap { $0["request_id"] as? String }
+        #expect(ids == ["R-001", "R-002", "R-003", "R-004", "R-005", "R-012", "R-008", "R-007"])
+        #expect(Set(ids).count == ids.count)
+        // Every id a section lists is an item.
+        for key in ["overdue", "due_soon", "disputed", "answered"] {
+            for id in object[key] as? [String] ?? [] { #expect(ids.contains(id), "\(key) lists \(id), not an item") }
+        }
+        let first = items[0]
+        #expect(first["state"] as? String == "overdue")
+        #expect(first["days_overdue"] as? Int == 24)
+        #expect(first["timeline_week"] as? Int == 16)
+        #expect(first["open_conflicts"] as? Int == 1)
+        #expect(first["disputed"] as? Bool == false)
+        #expect(items[1]["exception"] as? String == "missed_appointment")
+    }
+
+    @Test func answeredSinceDefaultsToTheLastSevenDays() {
+        var input = DigestFixture.input()
+        input.answeredSince = nil
+        let d = DigestBuilder.build(input)
+        #expect(d.answeredSince == day("2026-11-16"))
+        #expect(d.answered.map(\.requestID) == ["R-008", "R-012", "R-007"])
+        input.answeredSince = day("2026-11-21")
+        #expect(DigestBuilder.build(input).answered.map(\.requestID) == ["R-012", "R-007"])
+        input.answeredSince = day("2026-11-23")
+        #expect(DigestBuilder.build(input).answered.isEmpty)
+    }
+
+    @Test func everyLineFitsInNineHundredNinetyEightOctets() {
+        var input = DigestFixture.input()
+        let long = String(repeating: "Family disagrees with the provision in section F & wants more hours. ", count: 60)
+        let unbroken = String(repeating: "é", count: 1500)
+        input.records[3].0.la[.dispute_reason] = long
+        input.records[1].0.la[.dispute_reason] = unbroken
+        input.records[1].0.la[.dispute] = "open"
+        input.records[1].1.disputed = true
+        input.openConflicts[0].detail = unbroken + "&<>" + unbroken
+        let d = DigestBuilder.build(input)
+        for (name, rendering) in [("text", d.text()), ("html", d.html())] {
+            for line in rendering.split(separator: "\n", omittingEmptySubsequences: false) {
+                #expect(line.utf8.count <= 998, "\(name) line of \(line.utf8.count) octets")
+            }
+            #expect(!rendering.contains("\r"))
+        }
+        // The HTML cell still holds the whole reason, only broken at spaces.
+        #expect(d.html().replacingOccurrences(of: "\n", with: " ").contains(HTMLText.escape(long.trimmingCharacters(in: .whitespaces))))
+    }
+
+    @Test func htmlIsPlainEnoughForOutlook() throws {
+        let html = digest.html()
+        for banned in ["class=", "<script", "<img", "<style", "<link", "http://", "https://integration"] where banned != "https://integration" {
+            #expect(!html.lowercased().contains(banned), "HTML has \(banned)")
+        }
+        #expect(html.contains("&lt;section F&gt; provision &amp; &quot;hours&quot;"))
+        // The summary paragraph comes before any table.
+        let body = try #require(html.range(of: "<body"))
+        let p = try #require(html.range(of: "<p ", range: body.upperBound..<html.endIndex))
+        let table = try #require(html.range(of: "<table"))
+        #expect(p.lowerBound < table.lowerBound)
+        #expect(html.contains("<meta charset=\"utf-8\">"))
+    }
+
+    @Test func textStartsWithTheSummary() {
+        let lines = digest.text().split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0] == "EHC Sync digest for dco, Monday 23 November 2026")
+        #expect(lines[2].hasPrefix("3 requests overdue (1 with a reg 8(2) exception), 2 due soon, 2 disputed, 3 open conflicts."))
+        #expect(!digest.text().contains(" \n"), "no line ends in spaces")
+    }
+
+    @Test func longSectionsAreCutInTextButNotInJSON() throws {
+        var input = DigestFixture.input()
+        input.rowLimit = 2
+        let d = DigestBuilder.build(input)
+        #expect(d.text().contains("… and 1 more: run `ehcsync advice list --state overdue` for all of them."))
+        let overdue = try #require(d.text().components(separatedBy: "\n\n").first { $0.hasPrefix("Overdue") })
+        #expect(overdue.split(separator: "\n").filter { $0.hasPrefix("R-") }.count == 2)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(d.json(id: "x").utf8)) as? [String: Any])
+        #expect((object["overdue"] as? [String])?.count == 3)
+    }
+
+    /// The London clock changes (29 March and 25 October 2026) are civil days like any
+    /// other: the digest's dates and day counts do not move.
+    @Test(arguments: [("2026-03-29", "Sunday 29 March 2026", Int64(1_774_765_800_000)),
+                      ("2026-10-25", "Sunday 25 October 2026", Int64(1_792_913_400_000))])
+    func clockChangeDaysShiftNothing(date: String, words: String, generated: Int64) throws {
+        let today = day(date)
+        let records = [
+            AdviceSamples.record("A", due: today.adding(days: -1).description, today: date),
+            AdviceSamples.record("B", due: today.adding(days: -7).description, today: date),
+            AdviceSamples.record("C", due: today.description, today: date),
+            AdviceSamples.record("D", due: today.adding(days: 3).description, answered: date, today: date),
+        ]
+        let d = DigestBuilder.build(DigestInput(date: today, generatedAt: Timestamp(millis: generated), recipient: "dco",
+                                                records: records, answeredSince: today))
+        #expect(d.overdue.map(\.view.daysOverdue) == [7, 1])
+        #expect(d.dueSoon.map(\.requestID) == ["C"])
+        #expect(d.answered.map(\.requestID) == ["D"])
+        #expect(d.text().hasPrefix("EHC Sync digest for dco, \(words)\n"))
+        let object = try #require(JSONSerialization.jsonObject(with: Data(d.json(id: "x").utf8)) as? [String: Any])
+        #expect(object["date"] as? String == date)
+        #expect(object["answered_since"] as? String == date)
+        #expect(d.text().contains(today.adding(days: -7).description + "  "))
+    }
+}
