@@ -3,14 +3,14 @@ import EHCCore
 import EHCSync
 import Foundation
 
-struct Demo: ParsableCommand {
+struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make a demo place with sample feeds, run the sync, print a summary.")
     @Option(name: .long, help: "Where to make it (default ./ehcsync-demo); only an earlier demo is replaced.")
     var dir: String = "ehcsync-demo"
     @OptionGroup var nowOption: NowOption
 
-    func run() throws {
+    func run() async throws {
         let zone = TimeZone(identifier: "Europe/London") ?? .gmt
         let now = try resolveNow(nowOption, zone: zone)
         let absolute = dir.hasPrefix("/") ? dir : FileManager.default.currentDirectoryPath + "/" + dir
@@ -22,11 +22,18 @@ struct Demo: ParsableCommand {
         let config = try loadConfig(path: place.configPath)
         let db = try openStore(config)
         let engine = SyncEngine(config: config, db: db, logger: makeLogger())
+        let channels = try makeChannels(config)
         // Yesterday's exports were taken yesterday; today's arrive now.
         try place.drop(yesterday: true)
         _ = engine.runCycle(now: now.adding(seconds: -86_400))
+        _ = await engine.deliverOutbox(now: now.adding(seconds: -86_400), channels: channels)
         try place.drop(yesterday: false)
         _ = engine.runCycle(now: now)
+        // The DCO's digest for today, whatever the hour, written to the outbox as .eml.
+        let cycle = NoticeCycle(config: config, db: db)
+        _ = try cycle.queueDigest(recipient: "dco", date: now.localDate(in: zone), now: now)
+        _ = await engine.deliverOutbox(now: now, channels: channels)
+        let digest = DigestBuilder.build(try cycle.digestInput(recipient: "dco", date: now.localDate(in: zone), now: now))
 
         let today = now.localDate(in: zone)
         let items = try AdviceQuery.list(db, rules: config.adviceRules, today: today, dueSoonDays: config.notices.dueSoonDays)
@@ -44,6 +51,10 @@ struct Demo: ParsableCommand {
         print(AdviceTable.render(overdue).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n")
         print("Open conflicts (\(conflicts.count))")
         for c in conflicts { print("  #\(c.id) \(c.kind) \(c.requestID ?? "-"): \(c.detail)") }
+        let emails = ((try? FileManager.default.contentsOfDirectory(atPath: absolute + "/outbox")) ?? []).filter { $0.hasSuffix(".eml") }
+        print("\nThe DCO's digest (written with \(emails.count - 1) other notices to \(absolute)/outbox/ as .eml)")
+        print("Subject: \(digest.subject)\n")
+        print(digest.text())
         let cfg = place.configPath
         print("""
 
@@ -52,6 +63,8 @@ struct Demo: ParsableCommand {
           ehcsync advice list --state overdue --config \(cfg)
           ehcsync advice show LA-2034 --config \(cfg)
           ehcsync conflicts list --config \(cfg)
+          ehcsync digest --format html --config \(cfg) > digest.html
+          ehcsync report --from \(now.localDate(in: zone).quarterStart) --to \(now.localDate(in: zone)) --by service --config \(cfg)
           files taken: \(absolute)/la/processed/ and \(absolute)/provider/processed/ (row errors in *.errors.txt)
         """)
     }

@@ -6,12 +6,12 @@ import Logging
 
 /// `ehcsync`: the command line of SPEC §9. It parses arguments and calls the libraries.
 @main
-struct EHCSyncCommand: ParsableCommand {
+struct EHCSyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ehcsync",
         abstract: "Keeps EHC health advice on time: reconciles LA and provider feeds into one store.",
         version: EHCSyncVersion.string,
-        subcommands: [Sync.self, Check.self, Status.self, Advice.self, Conflicts.self, Demo.self]
+        subcommands: [Sync.self, Check.self, Status.self, Advice.self, Conflicts.self, DigestCommand.self, Report.self, Demo.self]
     )
 }
 
@@ -67,6 +67,17 @@ func resolveNow(_ option: NowOption, zone: TimeZone) throws -> Timestamp {
     if let d = CivilDate(iso: text) { return Timestamp.local(d, minuteOfDay: 12 * 60, in: zone) }
     stderr("--now: '\(text)' is neither an RFC 3339 timestamp nor a YYYY-MM-DD date")
     throw Exit.usage
+}
+
+/// Every configured channel, its secrets read; a secret that cannot be read is a
+/// configuration error (exit 78), found before anything runs.
+func makeChannels(_ config: AppConfig) throws -> [any NoticeChannel] {
+    do {
+        return try ChannelFactory.make(config)
+    } catch {
+        stderr("\(config.file): \(error)")
+        throw Exit.config
+    }
 }
 
 func openStore(_ config: AppConfig) throws -> AppDatabase {

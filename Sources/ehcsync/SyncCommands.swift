@@ -3,21 +3,25 @@ import EHCCore
 import EHCSync
 import Foundation
 
-struct Sync: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "One full cycle: every feed once, reconcile, then exit.")
+struct Sync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "One full cycle: every feed once, reconcile, notices, deliveries, digest if due; then exit.")
     @OptionGroup var options: ConfigOptions
     @OptionGroup var nowOption: NowOption
 
-    func run() throws {
+    func run() async throws {
         let config = try loadConfig(options)
         let now = try resolveNow(nowOption, zone: config.timeZone)
+        let channels = try makeChannels(config)
         let lock: StoreLock
         do { lock = try StoreLock(storePath: config.storePath) } catch {
             stderr("ehcsync: \(error)")
             throw Exit.unavailable
         }
         let db = try openStore(config)
-        let report = SyncEngine(config: config, db: db, logger: makeLogger()).runCycle(now: now)
+        let engine = SyncEngine(config: config, db: db, logger: makeLogger())
+        let report = engine.runCycle(now: now)
+        _ = await engine.deliverOutbox(now: now, channels: channels)
         withExtendedLifetime(lock) {}
         let failed = report.feeds.filter { $0.error != nil }
         if !failed.isEmpty && failed.count == report.feeds.count { throw Exit.unavailable }

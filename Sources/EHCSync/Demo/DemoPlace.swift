@@ -82,6 +82,23 @@ public struct DemoPlace {
         defaults: { provider_ods: RBT }
         folder: { path: provider, pattern: "*.ndjson", ready: stable, settle_seconds: 10 }
         format: ndjson
+    notices:
+      due_soon_days: 7
+      reminders_before_due_days: [14, 7, 2]
+      escalations:
+        - { after_due_days: 1, level: 1, to: [dco] }
+        - { after_due_days: 14, level: 2, to: [dco, commissioner] }
+      conflicts_to: [dco]
+      disputes_to: [dco]
+      digest: { at: "07:30", weekdays_only: true, to: [dco] }
+    recipients:
+      dco: { channels: [dco-mail] }
+      commissioner: { channels: [icb-mail] }
+      salt-team: { for: { provider_ods: RBT, service: salt }, channels: [salt-mail] }
+    channels:
+      dco-mail: { email_file: { dir: outbox, from: "EHC Sync <ehcsync@demo.example>", to: ["Designated Clinical Officer <dco@demo.example>"] } }
+      icb-mail: { email_file: { dir: outbox, from: "EHC Sync <ehcsync@demo.example>", to: [send.commissioning@demo.example] } }
+      salt-mail: { email_file: { dir: outbox, from: "EHC Sync <ehcsync@demo.example>", to: [salt.team@demo.example] } }
 
     """
 

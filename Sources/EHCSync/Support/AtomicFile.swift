@@ -4,12 +4,16 @@ import Foundation
 /// the same folder, fsync, then rename into place.
 enum AtomicFile {
     static func write(_ text: String, to path: String, mode: mode_t) throws {
+        try write(Data(text.utf8), to: path, mode: mode)
+    }
+
+    static func write(_ data: Data, to path: String, mode: mode_t) throws {
         let dir = (path as NSString).deletingLastPathComponent
         let temp = dir + "/." + (path as NSString).lastPathComponent + ".\(getpid()).tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw FeedError("cannot write \(temp): \(String(cString: strerror(errno)))") }
         var ok = true
-        var bytes = Array(text.utf8)
+        var bytes = [UInt8](data)
         bytes.withUnsafeMutableBytes { buf in
             var offset = 0
             while offset < buf.count {

@@ -8,6 +8,8 @@ public struct CycleReport: Sendable {
     public var feeds: [(name: String, result: FolderPollResult?, error: String?)] = []
     public var linked = 0
     public var clockConflicts = 0
+    public var notices = NoticeCycle.Result()
+    public var delivery = OutboxDeliverer.Result()
 }
 
 /// One full cycle (SPEC §9 `sync`): every feed once, then the unmatched retry and the
@@ -57,7 +59,21 @@ public final class SyncEngine {
         } catch {
             logger.error("end-of-cycle reconciliation failed: \(error)")
         }
+        do {
+            report.notices = try NoticeCycle(config: config, db: db).run(now: now)
+            let n = report.notices
+            if n.messagesQueued > 0 {
+                logger.info("notices: \(n.itemsPlanned) items (\(n.itemsSuppressed) superseded), \(n.digestsQueued) digests, \(n.messagesQueued) messages queued")
+            }
+        } catch {
+            logger.error("notice planning failed: \(error)")
+        }
         return report
+    }
+
+    /// Delivers every outbox message that is due, through the configured channels.
+    public func deliverOutbox(now: Timestamp, channels: [any NoticeChannel]) async -> OutboxDeliverer.Result {
+        await OutboxDeliverer(channels: channels).deliverDue(db: db, now: now, logger: logger)
     }
 
     func recordHealth(feed: FeedConfig, now: Timestamp, error: String?) throws {
@@ -92,11 +108,6 @@ extension AppConfig {
     /// than accepted and silently ignored.
     public var unsupportedIssues: [ConfigIssue] {
         var out: [ConfigIssue] = []
-        for section in ["notices", "recipients", "channels"] {
-            guard let line = presentSections[section] else { continue }
-            out.append(ConfigIssue(file: file, line: line, keyPath: section,
-                                   message: "notices and channels are not supported by this version yet; remove the section"))
-        }
         for (i, feed) in feeds.enumerated() {
             if case .http = feed.transport {
                 out.append(ConfigIssue(file: file, line: feed.line, keyPath: "feeds[\(i)].http",

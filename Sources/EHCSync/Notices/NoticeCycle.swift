@@ -1,0 +1,199 @@
+import EHCCore
+import Foundation
+import GRDB
+
+/// Plans this cycle's notices and writes them to the outbox (SPEC §5): each item is
+/// recorded once ever in `notice_item` (its key is unique), and the items for one
+/// recipient, kind and channel become one message. Planning and queueing are one
+/// transaction, so a crash never half-queues a cycle; an item missed while the
+/// service was down is planned on the next cycle if its condition still holds.
+public struct NoticeCycle {
+    public let config: AppConfig
+    let db: AppDatabase
+
+    public init(config: AppConfig, db: AppDatabase) {
+        self.config = config
+        self.db = db
+    }
+
+    public struct Result: Sendable, Equatable {
+        public var itemsPlanned = 0, itemsSuppressed = 0, messagesQueued = 0, digestsQueued = 0
+    }
+
+    /// The planner's view of `notices:` and `recipients:`.
+    public var policy: NoticePolicy {
+        let n = config.notices
+        return NoticePolicy(
+            remindersBeforeDueDays: n.remindersBeforeDueDays,
+            escalations: n.escalations.map { .init(afterDueDays: $0.afterDueDays, level: $0.level, to: $0.to) },
+            conflictsTo: n.conflictsTo, disputesTo: n.disputesTo,
+            teams: config.recipients.map { .init(name: $0.name, match: $0.match) },
+            fallback: config.recipients.contains { $0.name == "dco" } ? "dco" : config.notices.digest.to.first)
+    }
+
+    public var schedule: DigestSchedule {
+        DigestSchedule(hour: config.notices.digest.hour, minute: config.notices.digest.minute,
+                       weekdaysOnly: config.notices.digest.weekdaysOnly)
+    }
+
+    /// Plans and queues everything due at `now`.
+    @discardableResult
+    public func run(now: Timestamp) throws -> Result {
+        guard !config.recipients.isEmpty else { return Result() }
+        let today = now.localDate(in: config.timeZone)
+        let items = try AdviceQuery.list(db, rules: config.adviceRules, today: today, dueSoonDays: config.notices.dueSoonDays)
+        let conflicts = try ConflictQuery.list(db, includeResolved: false)
+        let recorded = try db.read { db in Set(try String.fetchAll(db, sql: "SELECT key FROM notice_item")) }
+        let planned = NoticePlanner(policy: policy, rules: config.adviceRules).plan(
+            records: items.map { ($0.state, $0.view) },
+            conflicts: conflicts.compactMap { c in ConflictKind(rawValue: c.kind).map { OpenConflict(id: c.id, kind: $0, requestID: c.requestID) } },
+            recorded: recorded, today: today)
+        var digests: [(recipient: String, key: String, digest: Digest)] = []
+        if let day = schedule.dueDay(at: now, zone: config.timeZone) {
+            for recipient in config.notices.digest.to where !recorded.contains(Self.digestKey(recipient, day)) {
+                digests.append((recipient, Self.digestKey(recipient, day),
+                                try DigestBuilder.build(digestInput(recipient: recipient, date: day, now: now, items: items, conflicts: conflicts))))
+            }
+        }
+        guard !planned.isEmpty || !digests.isEmpty else { return Result() }
+
+        let byID = Dictionary(items.map { ($0.state.requestID, $0) }, uniquingKeysWith: { a, _ in a })
+        let conflictByID = Dictionary(conflicts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return try db.write { db in
+            var result = Result()
+            var itemIDs: [String: Int64] = [:]
+            for item in planned {
+                try db.execute(sql: """
+                    INSERT INTO notice_item(key, kind, recipient, request_id, conflict_id, reason, exception, suppressed, planned_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [item.key, item.kind.rawValue, item.recipient, item.requestID, item.conflictID,
+                                     item.reason.description, item.exception?.rawValue, item.isSuppressed ? 1 : 0, now.millis])
+                itemIDs[item.key] = db.lastInsertedRowID
+                if item.isSuppressed { result.itemsSuppressed += 1 } else { result.itemsPlanned += 1 }
+            }
+            let groups = Dictionary(grouping: planned.filter { !$0.isSuppressed }) { "\($0.recipient)\u{1F}\($0.kind.rawValue)" }
+            for key in groups.keys.sorted() {
+                guard let group = groups[key], let first = group.first else { continue }
+                let contents = group.map { item in
+                    let record = item.requestID.flatMap { byID[$0] }
+                    let conflict = item.conflictID.flatMap { conflictByID[$0] }
+                    return NoticeItemContent(record: record.map { ($0.state, $0.view) }, notice: item,
+                                             conflictKind: conflict.flatMap { ConflictKind(rawValue: $0.kind) },
+                                             conflictDetail: conflict?.detail, openConflicts: record?.openConflicts ?? 0)
+                }
+                for channel in channels(of: first.recipient) {
+                    let id = Self.newNoticeID()
+                    let rendered = NoticeMessageBuilder.build(kind: first.kind, recipient: first.recipient, items: contents,
+                                                              generatedAt: now, id: id,
+                                                              includeIdentifiers: config.notices.includeIdentifiers)
+                    let messageID = try insertMessage(db, id: id, kind: first.kind, recipient: first.recipient, channel: channel,
+                                                      subject: rendered.subject, text: rendered.text, html: rendered.html,
+                                                      json: rendered.json, now: now)
+                    for item in group {
+                        if let itemID = itemIDs[item.key] {
+                            try db.execute(sql: "INSERT INTO outbox_item(message_id, item_id) VALUES (?, ?)", arguments: [messageID, itemID])
+                        }
+                    }
+                    result.messagesQueued += 1
+                }
+            }
+            for (recipient, key, digest) in digests {
+                try db.execute(sql: """
+                    INSERT INTO notice_item(key, kind, recipient, reason, planned_at) VALUES (?, 'digest', ?, ?, ?)
+                    """, arguments: [key, recipient, "daily digest for \(digest.date)", now.millis])
+                let itemID = db.lastInsertedRowID
+                for channel in channels(of: recipient) {
+                    let id = Self.newNoticeID()
+                    let messageID = try insertMessage(db, id: id, kind: .digest, recipient: recipient, channel: channel,
+                                                      subject: digest.subject, text: digest.text(), html: digest.html(),
+                                                      json: digest.json(id: id), now: now)
+                    try db.execute(sql: "INSERT INTO outbox_item(message_id, item_id) VALUES (?, ?)", arguments: [messageID, itemID])
+                    result.messagesQueued += 1
+                }
+                result.digestsQueued += 1
+            }
+            return result
+        }
+    }
+
+    /// `ehcsync digest --send`: queues the digest for `recipient` on `date` now. It takes
+    /// the day's ledger entry if the scheduled one has not gone yet (so it is not sent
+    /// twice); otherwise it is recorded as an extra, manual send.
+    public func queueDigest(recipient: String, date: CivilDate, now: Timestamp) throws -> Int {
+        let digest = DigestBuilder.build(try digestInput(recipient: recipient, date: date, now: now))
+        return try db.write { db in
+            let scheduled = Self.digestKey(recipient, date)
+            let taken = try Int.fetchOne(db, sql: "SELECT 1 FROM notice_item WHERE key = ?", arguments: [scheduled]) != nil
+            let key = taken ? scheduled + ":manual:\(now.millis)" : scheduled
+            try db.execute(sql: "INSERT INTO notice_item(key, kind, recipient, reason, planned_at) VALUES (?, 'digest', ?, ?, ?)",
+                           arguments: [key, recipient, "daily digest for \(date), sent by hand", now.millis])
+            let itemID = db.lastInsertedRowID
+            var queued = 0
+            for channel in channels(of: recipient) {
+                let id = Self.newNoticeID()
+                let messageID = try insertMessage(db, id: id, kind: .digest, recipient: recipient, channel: channel,
+                                                  subject: digest.subject, text: digest.text(), html: digest.html(),
+                                                  json: digest.json(id: id), now: now)
+                try db.execute(sql: "INSERT INTO outbox_item(message_id, item_id) VALUES (?, ?)", arguments: [messageID, itemID])
+                queued += 1
+            }
+            return queued
+        }
+    }
+
+    static func digestKey(_ recipient: String, _ day: CivilDate) -> String { "digest:\(recipient):\(day)" }
+
+    /// A notice id: the webhook-id and the local part of the Message-ID, fixed when
+    /// the message is queued and the same on every retry.
+    static func newNoticeID() -> String { "ehcsync-" + UUID().uuidString.lowercased() }
+
+    func channels(of recipient: String) -> [String] {
+        config.recipients.first { $0.name == recipient }?.channels ?? []
+    }
+
+    func insertMessage(_ db: Database, id: String, kind: NoticeKind, recipient: String, channel: String, subject: String,
+                       text: String, html: String, json: String, now: Timestamp) throws -> Int64 {
+        let hours = config.channels.first { $0.name == channel }.map(ChannelFactory.maxRetryHours) ?? 24
+        try db.execute(sql: """
+            INSERT INTO outbox_message(notice_id, kind, recipient, channel, subject, text_body, html_body, json_body, created_at,
+              status, next_attempt_at, give_up_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+            """, arguments: [id, kind.rawValue, recipient, channel, subject, text, html, json, now.millis, now.millis,
+                             now.adding(seconds: hours * 3600).millis])
+        return db.lastInsertedRowID
+    }
+
+    /// Everything a digest for `recipient` on `date` is made of: shared by the cycle and
+    /// by `ehcsync digest` (preview and `--send`).
+    public func digestInput(recipient: String, date: CivilDate, now: Timestamp, items: [AdviceListItem]? = nil,
+                            conflicts: [ConflictItem]? = nil) throws -> DigestInput {
+        let items = try items ?? AdviceQuery.list(db, rules: config.adviceRules, today: date, dueSoonDays: config.notices.dueSoonDays)
+        let conflicts = try conflicts ?? ConflictQuery.list(db, includeResolved: false)
+        let feeds = try StatusQuery.feeds(db, configured: config.feeds.map { ($0.name, $0.role) }, now: now,
+                                          staleAfterSeconds: config.staleAfterSeconds)
+        let lastDigest = try db.read { db in
+            try String.fetchOne(db, sql: "SELECT max(key) FROM notice_item WHERE kind = 'digest' AND recipient = ? AND key < ? AND key NOT LIKE '%:manual:%'",
+                                arguments: [recipient, Self.digestKey(recipient, date)])
+        }.flatMap { CivilDate(iso: String($0.suffix(10))) }
+        let failedSince = Timestamp.local(lastDigest ?? date.adding(days: -7), minuteOfDay: 0, in: config.timeZone)
+        let failed = try db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, kind, recipient, channel, coalesce(last_error, ''), created_at FROM outbox_message
+                WHERE status = 'failed' AND created_at >= ? ORDER BY id
+                """, arguments: [failedSince.millis]).map {
+                DigestFailedNotice(id: $0[0], kind: NoticeKind(rawValue: $0[1]) ?? .reminder, recipient: $0[2], channel: $0[3],
+                                   lastError: $0[4], createdAt: Timestamp(millis: $0[5]))
+            }
+        }
+        return DigestInput(
+            date: date, generatedAt: now, recipient: recipient, records: items.map { ($0.state, $0.view) },
+            openConflicts: conflicts.compactMap { c in
+                ConflictKind(rawValue: c.kind).map { DigestConflict(id: c.id, kind: $0, requestID: c.requestID, detail: c.detail, openedAt: c.openedAt) }
+            },
+            answeredSince: lastDigest,
+            feeds: feeds.map { f in
+                DigestFeed(name: f.name, role: Role(rawValue: f.role) ?? .la, state: DigestFeed.State(rawValue: f.state.rawValue) ?? .never,
+                           lastSuccessAt: f.lastSuccessAt, lastError: f.lastError, consecutiveFailures: f.consecutiveFailures)
+            },
+            failedNotices: failed, includeIdentifiers: config.notices.includeIdentifiers)
+    }
+}
