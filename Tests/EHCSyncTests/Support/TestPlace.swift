@@ -49,8 +49,8 @@ final class TestPlace {
 
     /// Writes the config, makes the drop folders, loads the config and opens the store.
     @discardableResult
-    func configure(_ feeds: [FeedSpec]) throws -> AppConfig {
-        let text = yaml(feeds)
+    func configure(_ feeds: [FeedSpec], extra: String = "") throws -> AppConfig {
+        let text = yaml(feeds) + extra
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
         for feed in feeds {
             try FileManager.default.createDirectory(atPath: folder(feed.name), withIntermediateDirectories: true)
