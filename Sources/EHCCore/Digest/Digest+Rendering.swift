@@ -48,7 +48,7 @@ extension Digest {
             }
         }
         out += "]"
-        func ids(_ key: String, _ records: [DigestRecord]) {
+        func ids(_ key: String, _ records: DigestRecordList) {
             out += ",\"\(key)\":[" + records.map { JSONText.quoted($0.requestID) }.joined(separator: ",") + "]"
         }
         ids("overdue", overdue)
