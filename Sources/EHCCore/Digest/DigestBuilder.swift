@@ -2,6 +2,7 @@
 /// sort them into sections and count them, then one sort per section. Pure: the day
 /// is the input's `date`, nothing reads a clock.
 public enum DigestBuilder {
+    /// The digest for `input.recipient` on `input.date`.
     public static func build(_ input: DigestInput) -> Digest {
         let today = input.date
         let since = input.answeredSince ?? today.adding(days: -7)

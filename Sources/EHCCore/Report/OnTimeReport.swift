@@ -14,6 +14,7 @@
 /// One pass over the records, then one sort of the groups and one sort of each
 /// group's answer times, so a million records take a fraction of a second.
 public enum OnTimeReport {
+    /// One row per group, in name order, for requests due in `[from, to]` as seen on `today`.
     public static func rows(records: [(AdviceState, DeadlineView)], from: CivilDate, to: CivilDate,
                             by grouping: ReportGrouping, today: CivilDate) -> [ReportRow] {
         var groups = Groups()
