@@ -35,7 +35,7 @@ extension Digest {
         out += ",\"summary\":{\"open\":\(s.open),\"due_soon\":\(s.dueSoon),\"overdue\":\(s.overdue),\"disputed\":\(s.disputed)"
             + ",\"conflicts\":\(s.conflicts),\"answered_on_time_pct_quarter\":"
             + (s.onTimeQuarter.pct.map(DecimalText.oneDecimal) ?? "null")
-            + ",\"overdue_with_exception\":\(s.overdueWithException),\"answered_since\":\(s.answeredSince)"
+            + ",\"overdue_with_exception\":\(s.overdueWithException),\"answered\":\(s.answeredSince)"
             + ",\"feeds_failing_or_stale\":\(s.feedsNeedingAttention),\"failed_notices\":\(s.failedNotices)}"
         out += ",\"items\":["
         var listed = Set<String>()
@@ -48,7 +48,7 @@ extension Digest {
             }
         }
         out += "]"
-        func ids(_ key: String, _ records: [DigestRecord]) {
+        func ids(_ key: String, _ records: DigestRecordList) {
             out += ",\"\(key)\":[" + records.map { JSONText.quoted($0.requestID) }.joined(separator: ",") + "]"
         }
         ids("overdue", overdue)

@@ -4,7 +4,7 @@ extension Digest {
     var sections: [DisplaySection] {
         var out: [DisplaySection] = []
         let ids = includeIdentifiers
-        func records(_ heading: String, _ items: [DigestRecord], filter: String, _ extra: [DisplayTable.Column],
+        func records(_ heading: String, _ items: DigestRecordList, filter: String, _ extra: [DisplayTable.Column],
                      _ cells: (DigestRecord) -> [String]) {
             guard !items.isEmpty else { return }
             var table = DisplayTable(RecordColumns.columns(includeIdentifiers: ids) + extra)

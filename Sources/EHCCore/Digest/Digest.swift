@@ -18,12 +18,12 @@ public struct Digest: Sendable {
     public var quarterStart: CivilDate
     public var summary: DigestSummary
     /// Oldest due first (by the date now worked to).
-    public var overdue: [DigestRecord]
+    public var overdue: DigestRecordList
     /// Soonest due first.
-    public var dueSoon: [DigestRecord]
-    public var disputed: [DigestRecord]
+    public var dueSoon: DigestRecordList
+    public var disputed: DigestRecordList
     /// In the order answered.
-    public var answered: [DigestRecord]
+    public var answered: DigestRecordList
     /// Oldest first.
     public var conflicts: [DigestConflict]
     /// Only feeds failing or stale, in config order.
@@ -33,8 +33,8 @@ public struct Digest: Sendable {
     public var onTimeByService: [OnTimeRate]
 
     public init(date: CivilDate, generatedAt: Timestamp, recipient: String, includeIdentifiers: Bool, rowLimit: Int,
-                answeredSince: CivilDate, quarterStart: CivilDate, summary: DigestSummary, overdue: [DigestRecord],
-                dueSoon: [DigestRecord], disputed: [DigestRecord], answered: [DigestRecord], conflicts: [DigestConflict],
+                answeredSince: CivilDate, quarterStart: CivilDate, summary: DigestSummary, overdue: DigestRecordList,
+                dueSoon: DigestRecordList, disputed: DigestRecordList, answered: DigestRecordList, conflicts: [DigestConflict],
                 feeds: [DigestFeed], failedNotices: [DigestFailedNotice], onTimeByProvider: [OnTimeRate],
                 onTimeByService: [OnTimeRate]) {
         self.date = date

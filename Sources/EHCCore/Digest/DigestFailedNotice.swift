@@ -17,6 +17,7 @@ public struct DigestFailedNotice: Sendable, Equatable {
         self.createdAt = createdAt
     }
 
+    /// `{"id", "kind", "recipient", "channel", "last_error", "created_at"}`.
     public var json: String {
         "{\"id\":\(id),\"kind\":\"\(kind.rawValue)\",\"recipient\":" + JSONText.quoted(recipient)
             + ",\"channel\":" + JSONText.quoted(channel) + ",\"last_error\":" + JSONText.quoted(lastError)

@@ -13,6 +13,7 @@ struct DisplaySection {
         out += "\n"
     }
 
+    /// HTML: the heading, the table, the left-out line.
     func html(into out: inout String) {
         out += HTMLText.heading(heading)
         table.html(into: &out)

@@ -21,6 +21,7 @@ struct DisplayTable {
 
     init(_ columns: [Column]) { self.columns = columns }
 
+    /// Adds a row; it must have a cell per column.
     mutating func add(_ row: [String]) {
         precondition(row.count == columns.count, "a row has one cell per column")
         rows.append(row)

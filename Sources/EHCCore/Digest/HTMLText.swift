@@ -42,6 +42,7 @@ enum HTMLText {
 
     static let pageEnd = "</body>\n</html>\n"
 
+    /// A section heading.
     static func heading(_ text: String) -> String {
         "<h2 style=\"\(headingStyle)\">" + escape(text) + "</h2>\n"
     }

@@ -21,11 +21,13 @@ public struct NoticeItemContent: Sendable {
         self.openConflicts = openConflicts
     }
 
+    /// The request the item is about, from the record or else the notice.
     var requestID: String? { record?.state.requestID ?? notice.requestID }
 
     /// The escalation level, from the reason.
     var level: Int? { if case .overdue(_, let level) = notice.reason { return level } else { return nil } }
 
+    /// Days overdue today, from the record or else the reason.
     var daysOverdue: Int? {
         if let d = record?.view.daysOverdue { return d }
         if case .overdue(let days, _) = notice.reason { return days } else { return nil }
@@ -34,8 +36,10 @@ public struct NoticeItemContent: Sendable {
     /// The reminder's offset ("due within 7 days"), from the reason.
     var dueWithinDays: Int? { if case .dueWithin(let d) = notice.reason { return d } else { return nil } }
 
+    /// The reg 8(2) exception the planner marked, else the record's.
     var exception: AdviceException? { notice.exception ?? record?.view.exception }
 
+    /// The conflict kind, given or else from the reason.
     var kind: ConflictKind? {
         if let conflictKind { return conflictKind }
         if case .conflictOpened(let k) = notice.reason { return k } else { return nil }

@@ -8,6 +8,7 @@ struct NoticeMessageBody {
     /// The items in the order the table lists them.
     var items: [NoticeItemContent]
 
+    /// The body for `kind`, its items in the order they are listed.
     static func make(kind: NoticeKind, items: [NoticeItemContent], includeIdentifiers: Bool) -> NoticeMessageBody {
         switch kind {
         case .reminder: return reminder(items, includeIdentifiers)
@@ -24,6 +25,7 @@ struct NoticeMessageBody {
         return x != y ? x < y : (a.requestID ?? "") < (b.requestID ?? "")
     }
 
+    /// The record columns, then `extra`; an item without a record shows its request id only.
     static func table(_ extra: [DisplayTable.Column], _ items: [NoticeItemContent], _ ids: Bool,
                       _ cells: (NoticeItemContent) -> [String]) -> DisplayTable {
         var table = DisplayTable(RecordColumns.columns(includeIdentifiers: ids) + extra)
@@ -35,6 +37,7 @@ struct NoticeMessageBody {
         return table
     }
 
+    /// To a provider team: what is due soon, soonest first.
     static func reminder(_ items: [NoticeItemContent], _ ids: Bool) -> NoticeMessageBody {
         let sorted = items.sorted(by: byDue)
         let n = sorted.count
@@ -57,6 +60,7 @@ struct NoticeMessageBody {
             items: sorted)
     }
 
+    /// To the DCO or commissioners: what is overdue, with levels and exceptions counted.
     static func escalation(_ items: [NoticeItemContent], _ ids: Bool) -> NoticeMessageBody {
         // Most overdue first.
         let sorted = items.sorted { a, b in
@@ -86,6 +90,7 @@ struct NoticeMessageBody {
             items: sorted)
     }
 
+    /// Conflicts sent at once, by id, with what to do about each kind.
     static func conflict(_ items: [NoticeItemContent], _ ids: Bool) -> NoticeMessageBody {
         let sorted = items.sorted { ($0.notice.conflictID ?? .max, $0.requestID ?? "") < ($1.notice.conflictID ?? .max, $1.requestID ?? "") }
         var perKind: [ConflictKind: Int] = [:]
@@ -123,6 +128,7 @@ struct NoticeMessageBody {
         }
     }
 
+    /// Newly disputed requests, with the LA's reason.
     static func dispute(_ items: [NoticeItemContent], _ ids: Bool) -> NoticeMessageBody {
         let sorted = items.sorted(by: byDue)
         let n = sorted.count

@@ -4,6 +4,7 @@
 ///
 /// No child is named unless `includeIdentifiers`. Pure: the day is in the views given.
 public enum NoticeMessageBuilder {
+    /// One message for `recipient` holding every item; `id` is the notice's stable id.
     public static func build(kind: NoticeKind, recipient: String, items: [NoticeItemContent], generatedAt: Timestamp,
                              id: String, includeIdentifiers: Bool) -> RenderedNotice {
         let body = NoticeMessageBody.make(kind: kind, items: items, includeIdentifiers: includeIdentifiers)

@@ -8,6 +8,7 @@
 enum OctetLines {
     static let limit = 998
 
+    /// `text` with no line longer than `limit` octets; unchanged when none is.
     static func fold(_ text: String, limit: Int = OctetLines.limit) -> String {
         var text = text
         let fits = text.withUTF8 { buf -> Bool in

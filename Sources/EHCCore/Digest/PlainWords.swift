@@ -32,10 +32,12 @@ enum PlainWords {
         }
     }
 
+    /// "identity mismatch".
     static func conflict(_ k: ConflictKind) -> String {
         k.rawValue.replacingOccurrences(of: "_", with: " ")
     }
 
+    /// "33.3%", or "-" when there is no rate yet.
     static func percent(_ v: Double?) -> String {
         v.map { DecimalText.oneDecimal($0) + "%" } ?? "-"
     }

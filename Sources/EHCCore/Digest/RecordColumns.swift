@@ -2,6 +2,7 @@
 /// references a person can look up, then (only when identifiers are allowed) who the
 /// child is, then the provider and service.
 enum RecordColumns {
+    /// The leading columns of a record table.
     static func columns(includeIdentifiers: Bool) -> [DisplayTable.Column] {
         var out = [DisplayTable.Column("Request"), DisplayTable.Column("Case")]
         if includeIdentifiers {
@@ -11,6 +12,7 @@ enum RecordColumns {
         return out + [DisplayTable.Column("Provider"), DisplayTable.Column("Service")]
     }
 
+    /// The cells under `columns`, "-" where a value is unknown.
     static func cells(_ state: AdviceState, includeIdentifiers: Bool) -> [String] {
         var out = [state.requestID, state.value(.case_ref) ?? "-"]
         if includeIdentifiers {

@@ -82,6 +82,8 @@ public struct MailMessage: Sendable, Equatable {
         return candidate
     }
 
+    /// Whether `needle` occurs in `haystack`: a plain scan, linear in practice since a
+    /// candidate fails within a few bytes.
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty, haystack.count >= needle.count else { return false }
         let first = needle[0]

@@ -51,6 +51,7 @@ struct OnTimeRateTable {
     private var index: [String: Int] = [:]
     private var rates: [OnTimeRate] = []
 
+    /// Counts one record for `group`.
     mutating func add(_ group: String, _ outcome: AnswerOutcome, overdue: Bool) {
         if let slot = index[group] {
             rates[slot].add(outcome, overdue: overdue)

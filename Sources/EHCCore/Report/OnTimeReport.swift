@@ -14,40 +14,58 @@
 /// One pass over the records, then one sort of the groups and one sort of each
 /// group's answer times, so a million records take a fraction of a second.
 public enum OnTimeReport {
+    /// One row per group, in name order, for requests due in `[from, to]` as seen on `today`.
     public static func rows(records: [(AdviceState, DeadlineView)], from: CivilDate, to: CivilDate,
                             by grouping: ReportGrouping, today: CivilDate) -> [ReportRow] {
-        var index: [String: Int] = [:]
-        var tallies: [Tally] = []
-        for (state, view) in records {
-            guard let due = view.dueOn, from <= due, due <= to else { continue }
-            let outcome = AnswerOutcome.of(state, view, today: today)
-            if outcome == .cancelled { continue }
-            let key = groupKey(state, due: due, by: grouping)
-            let slot: Int
-            if let found = index[key] {
-                slot = found
-            } else {
-                slot = tallies.count
-                index[key] = slot
-                tallies.append(Tally(group: key))
+        var groups = Groups()
+        // Borrow the records rather than copy them: a copy retains the state's
+        // dictionaries, which on a million records costs more than the counting.
+        records.withUnsafeBufferPointer { records in
+            for i in records.indices {
+                let view = records[i].1
+                guard let due = view.dueOn, from <= due, due <= to else { continue }
+                let outcome = AnswerOutcome.of(records[i].0, view, today: today)
+                if outcome == .cancelled { continue }
+                let slot: Int
+                switch grouping {
+                case .month: slot = groups.slot(month: due)
+                case .provider: slot = groups.slot(name: records[i].0.value(.provider_ods) ?? unknownGroup)
+                case .service: slot = groups.slot(name: records[i].0.value(.service) ?? unknownGroup)
+                }
+                var days: Int?
+                if case .answered(let day, _) = outcome { days = AnswerOutcome.daysToAnswer(records[i].0, answered: day) }
+                groups.tallies[slot].add(outcome, daysToAnswer: days, exception: view.exception != nil)
             }
-            tallies[slot].add(outcome, state: state, exception: view.exception != nil)
         }
-        return tallies.sorted { $0.group < $1.group }.map { $0.finished() }
+        return groups.tallies.sorted { $0.group < $1.group }.map { $0.finished() }
     }
 
-    /// The group a record falls in. A record without a provider or service is grouped
-    /// under `(unknown)` rather than dropped, so the totals still add up.
-    static func groupKey(_ state: AdviceState, due: CivilDate, by grouping: ReportGrouping) -> String {
-        switch grouping {
-        case .provider: return state.value(.provider_ods) ?? unknownGroup
-        case .service: return state.value(.service) ?? unknownGroup
-        case .month:
+    /// The groups seen so far, each in a slot found by name or, for months, by number
+    /// (so no month's name is built per record).
+    struct Groups {
+        var tallies: [Tally] = []
+        var slotOfName: [String: Int] = [:]
+        var slotOfMonth: [Int: Int] = [:]
+
+        mutating func slot(name: String) -> Int {
+            if let found = slotOfName[name] { return found }
+            slotOfName[name] = tallies.count
+            tallies.append(Tally(group: name))
+            return tallies.count - 1
+        }
+
+        mutating func slot(month due: CivilDate) -> Int {
             let c = due.components
-            return CivilDate.pad(c.year, 4) + "-" + CivilDate.pad(c.month, 2)
+            let key = c.year * 12 + c.month
+            if let found = slotOfMonth[key] { return found }
+            slotOfMonth[key] = tallies.count
+            tallies.append(Tally(group: CivilDate.pad(c.year, 4) + "-" + CivilDate.pad(c.month, 2)))
+            return tallies.count - 1
         }
     }
 
+    /// A record without a provider or service is grouped under this rather than
+    /// dropped, so the totals still add up.
     static let unknownGroup = "(unknown)"
 
     /// Running counts for one group.
@@ -58,17 +76,17 @@ public enum OnTimeReport {
         init(group: String) { row = ReportRow(group: group) }
         var group: String { row.group }
 
-        mutating func add(_ outcome: AnswerOutcome, state: AdviceState, exception: Bool) {
+        mutating func add(_ outcome: AnswerOutcome, daysToAnswer: Int?, exception: Bool) {
             row.due += 1
             switch outcome {
-            case .answered(let day, let onTime):
+            case .answered(_, let onTime):
                 if onTime {
                     row.onTime += 1
                 } else {
                     row.late += 1
                     if exception { row.lateWithException += 1 }
                 }
-                if let d = AnswerOutcome.daysToAnswer(state, answered: day) { days.append(d) }
+                if let daysToAnswer { days.append(daysToAnswer) }
             case .outstanding:
                 row.stillOutstanding += 1
             case .answeredUndated, .cancelled:

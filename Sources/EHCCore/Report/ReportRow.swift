@@ -65,6 +65,7 @@ extension ReportRow {
         "[" + rows.map(\.json).joined(separator: ",") + "]"
     }
 
+    /// A CSV field, quoted only when it must be.
     static func csvField(_ s: String) -> String {
         guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
