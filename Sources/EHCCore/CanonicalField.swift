@@ -37,8 +37,41 @@ public enum CanonicalField: String, Sendable, CaseIterable, Codable, Comparable 
         a.ordinal < b.ordinal
     }
 
-    /// Position in SPEC §3's table, used for stable output order.
-    public var ordinal: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+    /// Position in SPEC §3's table, used for stable output order. A switch, not a
+    /// search of `allCases`: it is on every record's hot path.
+    public var ordinal: Int {
+        switch self {
+        case .request_id: return 0
+        case .provider_ref: return 1
+        case .case_ref: return 2
+        case .assessment_requested_on: return 3
+        case .nhs_number: return 4
+        case .date_of_birth: return 5
+        case .given_name: return 6
+        case .family_name: return 7
+        case .provider_ods: return 8
+        case .service: return 9
+        case .requested_on: return 10
+        case .received_on: return 11
+        case .due_on: return 12
+        case .status: return 13
+        case .submitted_on: return 14
+        case .advice_received_on: return 15
+        case .returned_on: return 16
+        case .exception: return 17
+        case .exception_note: return 18
+        case .dispute: return 19
+        case .dispute_reason: return 20
+        case .cancel_reason: return 21
+        case .updated_at: return 22
+        }
+    }
+
+    /// Equality and hashing by position: the raw-value defaults would hash the field's
+    /// name on every dictionary lookup of every record.
+    public static func == (a: CanonicalField, b: CanonicalField) -> Bool { a.ordinal == b.ordinal }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
 
     public var owner: FieldOwner {
         switch self {

@@ -22,3 +22,8 @@ import Testing
         #expect(d.quarterStart.description == "2026-10-01")
     }
 }
+
+@Test func canonicalFieldOrdinalsFollowTheSpecTable() {
+    #expect(CanonicalField.allCases.map(\.ordinal) == Array(0..<CanonicalField.allCases.count))
+    #expect(Set(CanonicalField.allCases).count == CanonicalField.allCases.count)
+}

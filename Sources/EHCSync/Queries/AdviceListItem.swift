@@ -25,24 +25,11 @@ public struct AdviceListItem: Sendable {
         return out
     }
 
-    /// The object of `advice list --json` (SPEC §9).
+    /// The object of `advice list --json` (SPEC §9), rendered by the core so notices
+    /// and the digest describe a record the same way.
     public func json(includeIdentifiers: Bool = true) -> String {
-        var parts: [String] = []
-        for (k, v) in fields {
-            if !includeIdentifiers, let f = CanonicalField(rawValue: k), f.isPersonal { continue }
-            parts.append(JSONText.quoted(k) + ":" + JSONText.quoted(v))
-        }
-        if let s = state.laStatus { parts.append("\"la_status\":" + JSONText.quoted(s.rawValue)) }
-        if let s = state.providerStatus { parts.append("\"provider_status\":" + JSONText.quoted(s.rawValue)) }
-        parts.append("\"state\":" + JSONText.quoted(view.state.rawValue))
-        parts.append("\"disputed\":" + (view.disputed ? "true" : "false"))
-        if let d = view.daysOverdue { parts.append("\"days_overdue\":\(d)") }
-        if let a = view.answeredOn { parts.append("\"answered_on\":" + JSONText.quoted(a.description)) }
-        if let o = view.onTime { parts.append("\"on_time\":" + (o ? "true" : "false")) }
-        if let w = view.timelineWeek { parts.append("\"timeline_week\":\(w)") }
-        if let e = view.exception { parts.append("\"exception\":" + JSONText.quoted(e.rawValue)) }
-        parts.append("\"open_conflicts\":\(openConflicts)")
-        return "{" + parts.joined(separator: ",") + "}"
+        AdviceItemJSON.render(state: state, view: view, openConflicts: openConflicts,
+                              includeIdentifiers: includeIdentifiers, updatedAt: changedAt)
     }
 
     /// Columns of `advice list --csv`, fixed so spreadsheets can rely on them.
