@@ -10,6 +10,17 @@ public struct PlannedNotice: Sendable, Equatable {
     public var exception: AdviceException?
 
     public var isSuppressed: Bool { if case .superseded = reason { return true } else { return false } }
+
+    public init(key: String, kind: NoticeKind, recipient: String, requestID: String?, conflictID: Int64? = nil,
+                reason: NoticeReason, exception: AdviceException?) {
+        self.key = key
+        self.kind = kind
+        self.recipient = recipient
+        self.requestID = requestID
+        self.conflictID = conflictID
+        self.reason = reason
+        self.exception = exception
+    }
 }
 
 /// A conflict as the planner needs it.

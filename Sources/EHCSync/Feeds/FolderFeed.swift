@@ -23,6 +23,8 @@ public struct FolderFeed {
     public let zone: TimeZone
     let db: AppDatabase
     let feedID: Int64
+    /// Records immediate notices with the changes that cause them (nil: no recipients).
+    public var immediateNotices: ImmediateNotices?
 
     static let chunkSize = 1 << 20
 
@@ -86,6 +88,7 @@ public struct FolderFeed {
         do {
             let outcome = try db.write { db -> (ObservationApplier.Counts, Int, Int) in
                 let applier = ObservationApplier(db: db, feedID: feedID, role: feed.role, rules: rules, now: now, today: today)
+                applier.notices = immediateNotices
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: file.name, seed: mappingSeed) { rowError in
                     if errors == nil { errors = try ErrorsFile(finalPath: errorsPath, header: "# \(feed.name): rows of \(file.name) that were skipped; the other rows were applied") }
                     try errors?.append(rowError.description)

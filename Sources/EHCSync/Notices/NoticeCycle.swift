@@ -55,26 +55,33 @@ public struct NoticeCycle {
                                 try DigestBuilder.build(digestInput(recipient: recipient, date: day, now: now, items: items, conflicts: conflicts))))
             }
         }
-        guard !planned.isEmpty || !digests.isEmpty else { return Result() }
-
         let byID = Dictionary(items.map { ($0.state.requestID, $0) }, uniquingKeysWith: { a, _ in a })
         let conflictByID = Dictionary(conflicts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return try db.write { db in
             var result = Result()
-            var itemIDs: [String: Int64] = [:]
-            for item in planned {
-                try db.execute(sql: """
-                    INSERT INTO notice_item(key, kind, recipient, request_id, conflict_id, reason, exception, suppressed, planned_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [item.key, item.kind.rawValue, item.recipient, item.requestID, item.conflictID,
-                                     item.reason.description, item.exception?.rawValue, item.isSuppressed ? 1 : 0, now.millis])
-                itemIDs[item.key] = db.lastInsertedRowID
-                if item.isSuppressed { result.itemsSuppressed += 1 } else { result.itemsPlanned += 1 }
+            // 1. Record what is due now (immediate items were recorded with their change).
+            try NoticeLedger.insert(db, planned, now: now)
+            result.itemsSuppressed = planned.filter(\.isSuppressed).count
+            // 2. Every recorded item not yet in a message, grouped per recipient and kind.
+            let waiting = try Row.fetchAll(db, sql: """
+                SELECT i.id, i.key, i.kind, i.recipient, i.request_id, i.conflict_id, i.exception FROM notice_item i
+                WHERE i.suppressed = 0 AND i.kind <> 'digest' AND NOT EXISTS (SELECT 1 FROM outbox_item o WHERE o.item_id = i.id)
+                ORDER BY i.id
+                """).compactMap { row -> (Int64, PlannedNotice)? in
+                guard let kind = NoticeKind(rawValue: row[2]) else { return nil }
+                let requestID: String? = row[4]
+                let conflictID: Int64? = row[5]
+                let conflictKind = conflictID.flatMap { conflictByID[$0] }.flatMap { ConflictKind(rawValue: $0.kind) }
+                let reason = Self.reason(key: row[1], kind: kind, conflictKind: conflictKind,
+                                         daysOverdue: requestID.flatMap { byID[$0]?.view.daysOverdue })
+                return (row[0], PlannedNotice(key: row[1], kind: kind, recipient: row[3], requestID: requestID, conflictID: conflictID,
+                                              reason: reason, exception: (row[6] as String?).flatMap(AdviceException.init(rawValue:))))
             }
-            let groups = Dictionary(grouping: planned.filter { !$0.isSuppressed }) { "\($0.recipient)\u{1F}\($0.kind.rawValue)" }
+            result.itemsPlanned = waiting.count
+            let groups = Dictionary(grouping: waiting) { "\($0.1.recipient)\u{1F}\($0.1.kind.rawValue)" }
             for key in groups.keys.sorted() {
-                guard let group = groups[key], let first = group.first else { continue }
-                let contents = group.map { item in
+                guard let group = groups[key], let first = group.first?.1 else { continue }
+                let contents = group.map { (_, item) in
                     let record = item.requestID.flatMap { byID[$0] }
                     let conflict = item.conflictID.flatMap { conflictByID[$0] }
                     return NoticeItemContent(record: record.map { ($0.state, $0.view) }, notice: item,
@@ -89,10 +96,8 @@ public struct NoticeCycle {
                     let messageID = try insertMessage(db, id: id, kind: first.kind, recipient: first.recipient, channel: channel,
                                                       subject: rendered.subject, text: rendered.text, html: rendered.html,
                                                       json: rendered.json, now: now)
-                    for item in group {
-                        if let itemID = itemIDs[item.key] {
-                            try db.execute(sql: "INSERT INTO outbox_item(message_id, item_id) VALUES (?, ?)", arguments: [messageID, itemID])
-                        }
+                    for (itemID, _) in group {
+                        try db.execute(sql: "INSERT INTO outbox_item(message_id, item_id) VALUES (?, ?)", arguments: [messageID, itemID])
                     }
                     result.messagesQueued += 1
                 }
@@ -142,6 +147,25 @@ public struct NoticeCycle {
     }
 
     static func digestKey(_ recipient: String, _ day: CivilDate) -> String { "digest:\(recipient):\(day)" }
+
+    /// The reason of a recorded item, read back from its key (`reminder:R:DUE:OFFSET`,
+    /// `escalation:R:DUE:LEVEL:RECIPIENT`) and the conflict it names.
+    static func reason(key: String, kind: NoticeKind, conflictKind: ConflictKind?, daysOverdue: Int?) -> NoticeReason {
+        let parts = key.split(separator: ":")
+        switch kind {
+        case .reminder: return .dueWithin(days: parts.count >= 4 ? Int(parts[3]) ?? 0 : 0)
+        case .escalation: return .overdue(days: daysOverdue ?? 0, level: parts.count >= 4 ? Int(parts[3]) ?? 1 : 1)
+        case .conflict: return .conflictOpened(conflictKind ?? .identity_mismatch)
+        case .dispute, .digest: return .disputeOpened
+        }
+    }
+
+    /// The immediate-notice recorder the appliers use, or `nil` with no recipients.
+    public var immediateNotices: ImmediateNotices? {
+        guard !config.recipients.isEmpty else { return nil }
+        return ImmediateNotices(planner: NoticePlanner(policy: policy, rules: config.adviceRules),
+                                dueSoonDays: config.notices.dueSoonDays)
+    }
 
     /// A notice id: the webhook-id and the local part of the Message-ID, fixed when
     /// the message is queued and the same on every retry.

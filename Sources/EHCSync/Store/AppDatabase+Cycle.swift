@@ -7,7 +7,8 @@ extension AppDatabase {
     /// cycle, so that feed order never changes the outcome (SPEC §4 rule 1).
     /// Returns how many linked.
     @discardableResult
-    public func retryUnmatched(rules: AdviceRules, now: Timestamp, today: CivilDate, zone: TimeZone) throws -> Int {
+    public func retryUnmatched(rules: AdviceRules, now: Timestamp, today: CivilDate, zone: TimeZone,
+                               notices: ImmediateNotices? = nil) throws -> Int {
         try pool.write { db in
             let pending = try Row.fetchAll(db, sql: """
                 SELECT p.observation_id, p.feed_id, p.conflict_id, o.values_json, o.source, o.line, o.updated_at
@@ -21,6 +22,7 @@ extension AppDatabase {
                 obs.line = row[5]
                 obs.updatedAt = (row[6] as Int64?).map(Timestamp.init(millis:))
                 let applier = appliers[feedID] ?? ObservationApplier(db: db, feedID: feedID, role: .provider, rules: rules, now: now, today: today)
+                applier.notices = notices
                 appliers[feedID] = applier
                 let link = try applier.link(obs)
                 guard let requestID = link.requestID else { continue }
@@ -41,7 +43,7 @@ extension AppDatabase {
     /// Re-evaluates the conflicts that the calendar alone can open (advice submitted but
     /// not logged as received within the grace days). Returns how many opened.
     @discardableResult
-    public func sweepClock(rules: AdviceRules, now: Timestamp, today: CivilDate) throws -> Int {
+    public func sweepClock(rules: AdviceRules, now: Timestamp, today: CivilDate, notices: ImmediateNotices? = nil) throws -> Int {
         try pool.write { db in
             let rows = try Row.fetchAll(db, sql: AdviceRowCodec.selectSQL.replacingOccurrences(
                 of: "WHERE request_id = ?",
@@ -54,7 +56,8 @@ extension AppDatabase {
                 let ops = DerivedConflicts.reconcile(
                     DerivedConflicts.evaluate(state, rules: rules, today: today), with: existing)
                     .filter { if case .open(let d) = $0 { return d.kind == .advice_not_received } else { return false } }
-                try applier.applyConflictOps(ops, requestID: state.requestID, feedID: nil)
+                let new = try applier.applyConflictOps(ops, requestID: state.requestID, feedID: nil)
+                if let notices, !new.isEmpty { try notices.record(db, state: state, opened: new, today: today, now: now) }
                 opened += ops.count
             }
             return opened

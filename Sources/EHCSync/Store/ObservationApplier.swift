@@ -18,6 +18,9 @@ public final class ObservationApplier {
     let now: Timestamp
     let today: CivilDate
     public private(set) var counts = Counts()
+    /// When set, notices that a change makes due at once (an immediate conflict, a
+    /// dispute) are recorded in the same transaction as the change (SPEC §2).
+    public var notices: ImmediateNotices?
 
     public init(db: Database, feedID: Int64, role: Role, rules: AdviceRules, now: Timestamp, today: CivilDate) {
         self.db = db
@@ -112,7 +115,10 @@ public final class ObservationApplier {
             if plan.outcome != .unchanged || !plan.conflicts.isEmpty {
                 let upsert = try db.cachedStatement(sql: AdviceRowCodec.upsertSQL)
                 try upsert.execute(arguments: AdviceRowCodec.arguments(plan.state, rules: reconciler.rules, now: now))
-                try applyConflictOps(plan.conflicts, requestID: requestID)
+                let opened = try applyConflictOps(plan.conflicts, requestID: requestID)
+                if let notices, !opened.isEmpty || plan.state.isDisputed {
+                    try notices.record(db, state: plan.state, opened: opened, today: today, now: now)
+                }
             }
             let markUpsert = try db.cachedStatement(sql: """
                 INSERT INTO advice_feed(feed_id, request_id, updated_at, row_hash) VALUES (?, ?, ?, ?)
@@ -185,12 +191,16 @@ public final class ObservationApplier {
         }
     }
 
-    func applyConflictOps(_ ops: [ConflictOp], requestID: String) throws {
+    @discardableResult
+    func applyConflictOps(_ ops: [ConflictOp], requestID: String) throws -> [OpenConflict] {
         try applyConflictOps(ops, requestID: requestID, feedID: feedID)
     }
 
-    /// Opens and closes conflicts of one record; `feedID` nil for conflicts the clock raised.
-    func applyConflictOps(_ ops: [ConflictOp], requestID: String, feedID: Int64?) throws {
+    /// Opens and closes conflicts of one record; `feedID` nil for conflicts the clock
+    /// raised. Returns the conflicts it opened.
+    @discardableResult
+    func applyConflictOps(_ ops: [ConflictOp], requestID: String, feedID: Int64?) throws -> [OpenConflict] {
+        var opened: [OpenConflict] = []
         for op in ops {
             switch op {
             case .open(let draft):
@@ -200,11 +210,13 @@ public final class ObservationApplier {
                     """)
                 try stmt.execute(arguments: [draft.kind.rawValue, requestID, feedID ?? nil, draft.key, draft.field, draft.detail,
                                              draft.fingerprint, now.millis])
+                opened.append(OpenConflict(id: db.lastInsertedRowID, kind: draft.kind, requestID: requestID))
                 try db.execute(sql: "UPDATE advice SET conflicts_ever = conflicts_ever + 1 WHERE request_id = ?", arguments: [requestID])
             case .close(let id, let reason):
                 try Self.closeConflict(db, id: id, by: "rules", note: reason, at: now)
             }
         }
+        return opened
     }
 
     static func closeConflict(_ db: Database, id: Int64, by: String, note: String, at now: Timestamp) throws {

@@ -31,12 +31,14 @@ public final class SyncEngine {
 
     public func runCycle(now: Timestamp, wallClock: Date = Date()) -> CycleReport {
         var report = CycleReport()
+        let immediate = NoticeCycle(config: config, db: db).immediateNotices
         for feed in config.feeds {
             do {
                 switch feed.transport {
                 case .folder(let folder):
-                    let runner = try FolderFeed(feed: feed, folder: folder, mapping: config.recordMapping(for: feed),
+                    var runner = try FolderFeed(feed: feed, folder: folder, mapping: config.recordMapping(for: feed),
                                                 rules: rules, zone: zone, db: db)
+                    runner.immediateNotices = immediate
                     let result = try runner.poll(now: now, wallClock: wallClock) { logger.info("\($0)") }
                     try recordHealth(feed: feed, now: now, error: nil)
                     report.feeds.append((feed.name, result, nil))
@@ -53,8 +55,8 @@ public final class SyncEngine {
         }
         let today = now.localDate(in: zone)
         do {
-            report.linked = try db.retryUnmatched(rules: rules, now: now, today: today, zone: zone)
-            report.clockConflicts = try db.sweepClock(rules: rules, now: now, today: today)
+            report.linked = try db.retryUnmatched(rules: rules, now: now, today: today, zone: zone, notices: immediate)
+            report.clockConflicts = try db.sweepClock(rules: rules, now: now, today: today, notices: immediate)
             if report.linked > 0 { logger.info("linked \(report.linked) parked provider records") }
         } catch {
             logger.error("end-of-cycle reconciliation failed: \(error)")

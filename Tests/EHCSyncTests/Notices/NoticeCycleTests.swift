@@ -132,6 +132,33 @@ import Testing
         #expect(!(try p.text(path)).contains("9990000018"), "no NHS number in a default digest")
     }
 
+    /// SPEC §2: a notice is written in the same transaction as the change that caused
+    /// it. Here the feeds are read without the notice cycle (as if the process died
+    /// right after): the identity_mismatch item is already in the ledger, and the next
+    /// cycle turns it into a message for the DCO.
+    @Test func anImmediateNoticeIsRecordedWithTheChangeThatCausedIt() throws {
+        let p = try TestPlace()
+        let config = try p.configure([.la(), .provider()], extra: Self.notices(p))
+        try p.drop("cases.csv", into: "la-cases", SampleExport.laCSV([SampleExport.laRow("LA-1", dateOfBirth: "2016-05-01")]))
+        try p.drop("p.ndjson", into: "trust", SampleExport.ndjsonLine([
+            "request_id": "LA-1", "date_of_birth": "2016-05-10", "status": "acknowledged", "updated_at": "2026-03-04T08:00:00Z"]) + "\n")
+        let db = try p.store()
+        let now = try TestPlace.timestamp("2026-03-04T09:00:00Z")
+        for feed in config.feeds {
+            guard case .folder(let folder) = feed.transport else { continue }
+            var runner = try FolderFeed(feed: feed, folder: folder, mapping: config.recordMapping(for: feed), rules: config.adviceRules,
+                                        zone: config.timeZone, db: db)
+            runner.immediateNotices = NoticeCycle(config: config, db: db).immediateNotices
+            _ = try runner.poll(now: now, wallClock: Date()) { _ in }
+        }
+        #expect(try p.int("SELECT count(*) FROM notice_item WHERE kind = 'conflict' AND recipient = 'dco' AND conflict_id IS NOT NULL") == 1)
+        #expect(try messages(p).isEmpty)
+        try NoticeCycle(config: config, db: db).run(now: now)
+        let conflictMessages = try messages(p).filter { ($0[0] as String) == "conflict" }
+        #expect(conflictMessages.map { $0[1] as String } == ["dco"])
+        #expect(conflictMessages.first?[4] as Int? == 1)
+    }
+
     @Test func aSendThatWasNeverRecordedIsSentAgainWithTheSameID() async throws {
         let p = try place(1)
         try p.cycle("2026-03-09T08:00:00Z")
