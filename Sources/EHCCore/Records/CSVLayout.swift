@@ -57,7 +57,7 @@ public struct CSVLayout: Sendable {
     /// The request id as written (trimmed), for the fast unchanged-row check.
     public func rawRequestID(_ row: [String]) -> String? {
         guard let i = requestIDIndex, i < row.count else { return nil }
-        let t = row[i].trimmingCharacters(in: .whitespaces)
+        let t = row[i].trimmedASCIIWhitespace
         return t.isEmpty ? nil : t
     }
 

@@ -40,8 +40,8 @@ public struct RecordMapping: Sendable {
     /// Validates one field's raw text. Returns the canonical text, or a message saying
     /// why not. Personal values are never echoed in messages.
     public func canonical(_ field: CanonicalField, _ raw: String) -> Result<String, FieldProblem> {
-        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let map = foldedValues[field], let mapped = map[text.lowercased()] { text = mapped }
+        var text = raw.trimmedASCIIWhitespace
+        if let map = foldedValues[field], let mapped = map[text] ?? map[text.lowercased()] { text = mapped }
         switch field.kind {
         case .requestID:
             guard text.count <= 64, text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
@@ -113,7 +113,7 @@ public struct RecordMapping: Sendable {
         values.reserveCapacity(pairs.count + defaults.count)
         var updatedAt: Timestamp?
         for (field, raw, column) in pairs {
-            if raw.isEmpty || raw.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            if raw.isBlank { continue }
             switch canonical(field, raw) {
             case .success(let v):
                 if field == .updated_at {

@@ -73,7 +73,7 @@ final class RecordIngestor {
                 return try fail(RowError(line: line, field: field.rawValue, column: key, message: "must be text, not a JSON \(kind)"))
             }
         }
-        let rid = pairs.first(where: { $0.0 == .request_id })?.1.trimmingCharacters(in: .whitespaces)
+        let rid = pairs.first(where: { $0.0 == .request_id })?.1.trimmedASCIIWhitespace
         if let rid, !rid.isEmpty, try applier.isUnchanged(requestID: rid, rowHash: hash.signed) { return }
         switch mapping.observation(line: line, pairs: pairs) {
         case .success(let obs): try applier.apply(obs, source: source, rowHash: hash.signed)

@@ -32,12 +32,26 @@ public struct AdviceHistory: Sendable {
                 SELECT o.id, f.name, o.source, o.line, o.applied_at, o.updated_at, o.outcome, o.values_json, o.changes_json, o.notes
                 FROM observation o JOIN feed f ON f.id = o.feed_id WHERE o.request_id = ? ORDER BY o.id
                 """, arguments: [requestID]).map { r in
-                Entry(id: r[0], feed: r[1], source: r[2], line: r[3], appliedAt: Timestamp(millis: r[4]),
-                      updatedAt: (r[5] as Int64?).map(Timestamp.init(millis:)), outcome: r[6], valuesJSON: r[7],
-                      changesJSON: r[8], notes: r[9])
+                let outcome: String = r[6]
+                let values: String = r[7]
+                return Entry(id: r[0], feed: r[1], source: r[2], line: r[3], appliedAt: Timestamp(millis: r[4]),
+                             updatedAt: (r[5] as Int64?).map(Timestamp.init(millis:)), outcome: outcome, valuesJSON: values,
+                             changesJSON: r[8] ?? (outcome == "created" ? Self.creationChanges(values) : nil), notes: r[9])
             }
             return AdviceHistory(item: item, entries: entries, conflicts: try ConflictQuery.forRequest(db, requestID))
         }
+    }
+
+    /// The changes of a record's creation, which the store does not keep twice: every
+    /// value the LA stated, from nothing, and its status (`requested` when it gave none).
+    static func creationChanges(_ valuesJSON: String) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(valuesJSON.utf8)) as? [String: String] else { return nil }
+        var changes: [FieldChange] = []
+        for field in CanonicalField.allCases where field != .status && field != .updated_at {
+            if let v = object[field.rawValue] { changes.append(FieldChange(field: "la." + field.rawValue, old: nil, new: v)) }
+        }
+        changes.append(FieldChange(field: "la_status", old: nil, new: object["status"] ?? LAStatus.requested.rawValue))
+        return ObservationApplier.changesJSON(changes)
     }
 
     public var json: String {
@@ -63,7 +77,7 @@ public struct AdviceHistory: Sendable {
             out += "  #\(e.id) \(e.appliedAt) \(e.feed) \(e.source):\(e.line) \(e.outcome)"
             if let n = e.notes { out += " — \(n)" }
             out += "\n"
-            if let c = e.changesJSON { out += "      changes \(c)\n" }
+            if let c = e.changesJSON { out += "      changes \(c)\n" } else if e.outcome == "created" { out += "      values \(e.valuesJSON)\n" }
         }
         out += "\nConflicts (\(conflicts.count))\n"
         for c in conflicts {

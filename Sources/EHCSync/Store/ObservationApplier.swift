@@ -141,7 +141,9 @@ public final class ObservationApplier {
         case .identityMismatch: counts.identityMismatch += 1
         }
         if linkedBy != nil || observationID != nil { counts.linked += 1 }
-        let changes = plan.changes.isEmpty ? nil : Self.changesJSON(plan.changes)
+        // A created record's changes are its values, already kept in values_json: not
+        // stored twice (it halves the audit trail's size on a first load).
+        let changes = plan.changes.isEmpty || plan.outcome == .created ? nil : Self.changesJSON(plan.changes)
         let noteText = notes.isEmpty ? nil : notes.joined(separator: "; ")
         if let observationID {
             try db.execute(sql: "UPDATE observation SET request_id = ?, outcome = ?, changes_json = ?, notes = ? WHERE id = ?",

@@ -89,3 +89,11 @@ import Testing
         if case .failure(let e) = result { #expect(e.line == 7 && e.field == "request_id") }
     }
 }
+
+@Suite struct TrimTests {
+    @Test(arguments: [("  a b \t", "a b"), ("abc", "abc"), ("\r\nx\n", "x"), ("   ", ""), ("", ""),
+                      ("\u{00A0}LA-1\u{00A0}", "LA-1"), ("é ", "é"), (" Zoë", "Zoë")])
+    func trimsWhiteSpaceIncludingNoBreakSpaces(input: String, expected: String) {
+        #expect(input.trimmedASCIIWhitespace == expected)
+    }
+}
