@@ -27,6 +27,9 @@ public struct FolderFeed {
     public var immediateNotices: ImmediateNotices?
 
     static let chunkSize = 1 << 20
+    /// Files at least this large (about 30,000 rows) check rows against the feed's
+    /// stored hashes in memory instead of one query a row.
+    static let knownRowsThreshold: Int64 = 4 << 20
 
     public init(feed: FeedConfig, folder: FolderFeedConfig, mapping: RecordMapping, rules: AdviceRules,
                 zone: TimeZone, db: AppDatabase) throws {
@@ -89,6 +92,7 @@ public struct FolderFeed {
             let outcome = try db.write { db -> (ObservationApplier.Counts, Int, Int) in
                 let applier = ObservationApplier(db: db, feedID: feedID, role: feed.role, rules: rules, now: now, today: today)
                 applier.notices = immediateNotices
+                if size >= Self.knownRowsThreshold { try applier.loadKnownRows() }
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: file.name, seed: mappingSeed) { rowError in
                     if errors == nil { errors = try ErrorsFile(finalPath: errorsPath, header: "# \(feed.name): rows of \(file.name) that were skipped; the other rows were applied") }
                     try errors?.append(rowError.description)

@@ -39,6 +39,7 @@ final class RecordIngestor {
             guard let layout else { return }
             rowsRead += 1
             let hash = layout.rawHash(fields, seed: seed)
+            if applier.isKnownUnchanged(rowHash: hash) { return }
             if let rid = layout.rawRequestID(fields), try applier.isUnchanged(requestID: rid, rowHash: hash) { return }
             switch layout.observation(fields, line: line, mapping: mapping) {
             case .success(let obs): try applier.apply(obs, source: source, rowHash: hash)
@@ -73,6 +74,7 @@ final class RecordIngestor {
                 return try fail(RowError(line: line, field: field.rawValue, column: key, message: "must be text, not a JSON \(kind)"))
             }
         }
+        if applier.isKnownUnchanged(rowHash: hash.signed) { return }
         let rid = pairs.first(where: { $0.0 == .request_id })?.1.trimmedASCIIWhitespace
         if let rid, !rid.isEmpty, try applier.isUnchanged(requestID: rid, rowHash: hash.signed) { return }
         switch mapping.observation(line: line, pairs: pairs) {

@@ -31,6 +31,27 @@ public final class ObservationApplier {
         self.today = today
     }
 
+    /// This feed's stored row hashes, loaded once for a large file: a row found here
+    /// is unchanged without any query (its hash covers the request id).
+    public private(set) var knownRows: RowHashSet?
+
+    /// Loads `knownRows`: one scan of this feed's marks, worth it when a file brings
+    /// many rows (a daily full re-export), not for a small delta.
+    public func loadKnownRows() throws {
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM advice_feed WHERE feed_id = ?", arguments: [feedID]) ?? 0
+        var set = RowHashSet(capacity: count)
+        let cursor = try Int64.fetchCursor(db, sql: "SELECT row_hash FROM advice_feed WHERE feed_id = ?", arguments: [feedID])
+        while let h = try cursor.next() { set.insert(h) }
+        knownRows = set
+    }
+
+    /// The in-memory check: true when the row is known unchanged (and counted).
+    public func isKnownUnchanged(rowHash: Int64) -> Bool {
+        guard let knownRows, knownRows.contains(rowHash) else { return false }
+        counts.unchanged += 1
+        return true
+    }
+
     /// The fast path for full re-exports: true when this feed's last row for the
     /// request hashed the same, so the row says nothing new and needs no validation.
     public func isUnchanged(requestID: String, rowHash: Int64) throws -> Bool {
