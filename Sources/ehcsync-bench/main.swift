@@ -1,2 +1,18 @@
-import EHCSync
-print("ehcsync-bench \(EHCSyncVersion.string)")
+import Foundation
+
+// ehcsync-bench: the ingest benchmark (`swift run -c release ehcsync-bench`). See
+// Docs/benchmarks.md for what it measures and the figures on the reference machine.
+switch BenchOptions.parse(Array(CommandLine.arguments.dropFirst())) {
+case .failure(let error) where error.isHelp:
+    print(error.message)
+case .failure(let error):
+    FileHandle.standardError.write(Data((error.message + "\n").utf8))
+    exit(64)
+case .success(let options):
+    do {
+        exit(try IngestBenchmark(options: options).run() ? 0 : 1)
+    } catch {
+        FileHandle.standardError.write(Data("ehcsync-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
