@@ -37,7 +37,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "ehcsync-bench", dependencies: ["EHCCore", "EHCSync"]),
+        .executableTarget(
+            name: "ehcsync-bench",
+            dependencies: [
+                "EHCCore", "EHCSync",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "EHCCoreTests", dependencies: ["EHCCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EHCSyncTests", dependencies: ["EHCCore", "EHCSync"], resources: [.copy("Fixtures")]),
     ],
