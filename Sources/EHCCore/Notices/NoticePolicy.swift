@@ -1,6 +1,8 @@
 /// The parts of the `notices:` and `recipients:` config the planner needs, in core
 /// terms (the I/O layer builds it from the config).
 public struct NoticePolicy: Sendable, Equatable {
+    /// One rung of the escalation ladder: when a record is `afterDueDays` overdue, tell
+    /// `to` (recipient names) at `level`.
     public struct Escalation: Sendable, Equatable {
         public var afterDueDays: Int
         public var level: Int

@@ -21,9 +21,7 @@ public struct EmailFileChannel: NoticeChannel {
     }
 
     public func deliver(_ message: OutboxMessage, now: Timestamp) async -> DeliveryOutcome {
-        let mail = MailMessage(from: from, to: to, subject: message.subject, date: message.createdAt,
-                               messageID: MailAddress.messageID(noticeID: message.noticeID, from: from),
-                               text: message.text, html: message.html)
+        let mail = message.mail(from: from, to: to)
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try AtomicFile.write(mail.rfc5322(in: zone), to: dir + "/" + message.noticeID + ".eml", mode: 0o640)

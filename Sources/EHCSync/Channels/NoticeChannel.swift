@@ -19,6 +19,14 @@ public struct OutboxMessage: Sendable, Equatable {
     public var giveUpAt: Timestamp
 }
 
+extension OutboxMessage {
+    /// The message as RFC 5322 mail, its Message-ID stable per notice (for the mail channels).
+    func mail(from: String, to: [String]) -> MailMessage {
+        MailMessage(from: from, to: to, subject: subject, date: createdAt,
+                    messageID: MailAddress.messageID(noticeID: noticeID, from: from), text: text, html: html)
+    }
+}
+
 /// What one delivery attempt came to.
 public enum DeliveryOutcome: Sendable, Equatable {
     case delivered

@@ -28,9 +28,7 @@ public struct SMTPChannel: NoticeChannel {
     }
 
     public func deliver(_ message: OutboxMessage, now: Timestamp) async -> DeliveryOutcome {
-        let mail = MailMessage(from: from, to: to, subject: message.subject, date: message.createdAt,
-                               messageID: MailAddress.messageID(noticeID: message.noticeID, from: from),
-                               text: message.text, html: message.html)
+        let mail = message.mail(from: from, to: to)
         let smtp = SMTPMessage(url: url, username: username, password: password, caFile: caFile,
                                from: MailAddress.bare(from), recipients: to.map(MailAddress.bare),
                                message: mail.rfc5322(in: zone), timeoutSeconds: Double(timeoutSeconds))

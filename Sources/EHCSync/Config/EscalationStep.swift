@@ -1,17 +1,10 @@
-/// One rung of the escalation ladder: when a record is `afterDueDays` overdue, tell
-/// `to` at `level`. Levels let a message say how serious it has become.
-public struct EscalationStep: Sendable, Equatable {
-    public var afterDueDays: Int
-    public var level: Int
-    /// Recipient names.
-    public var to: [String]
+import EHCCore
 
-    public init(afterDueDays: Int, level: Int, to: [String]) {
-        self.afterDueDays = afterDueDays
-        self.level = level
-        self.to = to
-    }
+/// One rung of the escalation ladder (`notices.escalations[]`) is the planner's own
+/// `NoticePolicy.Escalation`: one type, so the config's value is the value planned with.
+public typealias EscalationStep = NoticePolicy.Escalation
 
+extension NoticePolicy.Escalation {
     /// SPEC §8's ladder: the DCO the day after, the commissioner too after two weeks.
     public static let defaults: [EscalationStep] = [
         EscalationStep(afterDueDays: 1, level: 1, to: ["dco"]),

@@ -25,7 +25,7 @@ public struct NoticeCycle {
         let n = config.notices
         return NoticePolicy(
             remindersBeforeDueDays: n.remindersBeforeDueDays,
-            escalations: n.escalations.map { .init(afterDueDays: $0.afterDueDays, level: $0.level, to: $0.to) },
+            escalations: n.escalations,
             conflictsTo: n.conflictsTo, disputesTo: n.disputesTo,
             teams: config.recipients.map { .init(name: $0.name, match: $0.match) },
             fallback: config.recipients.contains { $0.name == "dco" } ? "dco" : config.notices.digest.to.first)
