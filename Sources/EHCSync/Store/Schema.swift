@@ -46,7 +46,8 @@ enum Schema {
             );
             CREATE UNIQUE INDEX source_file_once ON source_file(feed_id, content_sha256) WHERE outcome = 'applied';
             CREATE TABLE advice (
-              request_id TEXT PRIMARY KEY NOT NULL CHECK (length(request_id) BETWEEN 1 AND 64),
+              id INTEGER PRIMARY KEY,
+              request_id TEXT NOT NULL UNIQUE CHECK (length(request_id) BETWEEN 1 AND 64),
               \(sideColumns),
               la_status TEXT CHECK (la_status IN ('requested', 'cancelled', 'accepted', 'returned')),
               provider_status TEXT CHECK (provider_status IN ('acknowledged', 'in_progress', 'submitted', 'not_known')),
@@ -61,7 +62,7 @@ enum Schema {
               conflicts_ever INTEGER NOT NULL DEFAULT 0,
               created_at INTEGER NOT NULL,
               changed_at INTEGER NOT NULL
-            ) WITHOUT ROWID;
+            );
             CREATE INDEX advice_link ON advice(la_nhs_number, la_provider_ods, la_service)
               WHERE la_nhs_number IS NOT NULL AND status NOT IN ('cancelled', 'accepted');
             CREATE INDEX advice_submitted ON advice(provider_status) WHERE provider_status = 'submitted' AND la_advice_received_on IS NULL;
