@@ -1,6 +1,7 @@
 import EHCCore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// One line of `advice list`: the standing values, the derived status and where the
 /// record stands against its deadlines today.
@@ -60,15 +61,24 @@ public enum AdviceQuery {
                             only requestID: String? = nil) throws -> [AdviceListItem] {
         try db.read { db in
             let sql = AdviceRowCodec.selectSQL.replacingOccurrences(of: " FROM advice WHERE request_id = ?",
-                with: ", changed_at, (SELECT count(*) FROM conflict c WHERE c.request_id = advice.request_id AND c.status = 'open') FROM advice"
-                    + (requestID == nil ? "" : " WHERE request_id = ?"))
-            let n = 2 + AdviceRowCodec.stateColumns.count
-            return try Row.fetchAll(db, sql: sql, arguments: requestID.map { [$0] } ?? []).map { row in
-                let (state, _) = AdviceRowCodec.state(from: row)
+                with: ", changed_at FROM advice" + (requestID == nil ? "" : " WHERE request_id = ?"))
+            var open: [String: Int] = [:]
+            let counts = try Row.fetchCursor(db, sql: """
+                SELECT request_id, count(*) FROM conflict WHERE status = 'open' AND request_id IS NOT NULL
+                """ + (requestID == nil ? "" : " AND request_id = ?") + " GROUP BY request_id",
+                arguments: requestID.map { [$0] } ?? [])
+            while let row = try counts.next() { open[row[0]] = row[1] }
+            let statement = try db.makeStatement(sql: sql)
+            try statement.setArguments(requestID.map { [$0] } ?? [])
+            let changedColumn = AdviceRowCodec.stateColumnCount
+            var items: [AdviceListItem] = []
+            while try RawStep.next(statement, in: db) {
+                let (state, _) = AdviceRowCodec.state(raw: statement.sqliteStatement)
                 let view = Deadlines.view(of: state, rules: rules, today: today, dueSoonDays: dueSoonDays)
-                return AdviceListItem(state: state, view: view, openConflicts: row[n + 1], changedAt: Timestamp(millis: row[n]))
+                items.append(AdviceListItem(state: state, view: view, openConflicts: open[state.requestID] ?? 0,
+                                            changedAt: Timestamp(millis: sqlite3_column_int64(statement.sqliteStatement, changedColumn))))
             }
-            .sorted { ($0.view.workingDueOn ?? CivilDate(daysSinceEpoch: .max), $0.state.requestID)
+            return items.sorted { ($0.view.workingDueOn ?? CivilDate(daysSinceEpoch: .max), $0.state.requestID)
                     < ($1.view.workingDueOn ?? CivilDate(daysSinceEpoch: .max), $1.state.requestID) }
         }
     }

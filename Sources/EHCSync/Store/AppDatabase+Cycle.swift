@@ -45,13 +45,14 @@ extension AppDatabase {
     @discardableResult
     public func sweepClock(rules: AdviceRules, now: Timestamp, today: CivilDate, notices: ImmediateNotices? = nil) throws -> Int {
         try pool.write { db in
-            let rows = try Row.fetchAll(db, sql: AdviceRowCodec.selectSQL.replacingOccurrences(
+            let statement = try db.makeStatement(sql: AdviceRowCodec.selectSQL.replacingOccurrences(
                 of: "WHERE request_id = ?",
                 with: "WHERE provider_status = 'submitted' AND la_advice_received_on IS NULL"))
+            var candidates: [(AdviceState, conflictsEver: Int)] = []
+            while try RawStep.next(statement, in: db) { candidates.append(AdviceRowCodec.state(raw: statement.sqliteStatement)) }
             var opened = 0
             let applier = ObservationApplier(db: db, feedID: 0, role: .la, rules: rules, now: now, today: today)
-            for row in rows {
-                let (state, ever) = AdviceRowCodec.state(from: row)
+            for (state, ever) in candidates {
                 let existing = ever > 0 ? try applier.storedConflicts(state.requestID) : []
                 let ops = DerivedConflicts.reconcile(
                     DerivedConflicts.evaluate(state, rules: rules, today: today), with: existing)

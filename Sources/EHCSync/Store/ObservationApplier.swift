@@ -124,7 +124,12 @@ public final class ObservationApplier {
                      observationID: Int64?) throws -> ReconcilePlan {
         let mark = try feedMark(requestID).map { FeedMark(updatedAt: $0.updatedAt) }
         let loadStmt = try db.cachedStatement(sql: AdviceRowCodec.selectSQL)
-        let loaded = try Row.fetchOne(loadStmt, arguments: [requestID]).map(AdviceRowCodec.state(from:))
+        try loadStmt.setArguments([requestID])
+        var loaded: (AdviceState, conflictsEver: Int)?
+        if try RawStep.next(loadStmt, in: db) {
+            loaded = AdviceRowCodec.state(raw: loadStmt.sqliteStatement)
+            RawStep.finish(loadStmt)
+        }
         let conflicts = (loaded?.conflictsEver ?? 0) > 0 ? try storedConflicts(requestID) : []
         var observation = obs
         if observation.values[.request_id] == nil { observation.values[.request_id] = requestID }
