@@ -53,14 +53,18 @@ public struct NoticePlanner: Sendable {
     public func plan(records: [(AdviceState, DeadlineView)], conflicts: [OpenConflict], recorded: Set<String>,
                      today: CivilDate) -> [PlannedNotice] {
         var out: [PlannedNotice] = []
+        // Teams are looked up only for records a cancellation notice needs, not for all.
+        let cancelledIDs = Set(conflicts.filter { $0.kind == .cancelled_while_active }.compactMap(\.requestID))
         var teamOf: [String: String?] = [:]
         for (state, view) in records {
-            let team = policy.team(for: state)
-            teamOf[state.requestID] = team
+            if !cancelledIDs.isEmpty, cancelledIDs.contains(state.requestID) { teamOf[state.requestID] = policy.team(for: state) }
             guard view.state == .open || view.state == .due_soon || view.state == .overdue else { continue }
             guard let due = view.workingDueOn else { continue }
-            // Reminders: the most urgent offset reached; the larger ones it covers are suppressed.
             let left = today.days(until: due)
+            // Nothing is due for a record before its first reminder offset.
+            guard left < 0 || policy.remindersBeforeDueDays.contains(where: { left <= $0 }) else { continue }
+            let team = policy.team(for: state)
+            // Reminders: the most urgent offset reached; the larger ones it covers are suppressed.
             if left >= 0, let team {
                 let reached = policy.remindersBeforeDueDays.filter { left <= $0 }.sorted()
                 if let nearest = reached.first {

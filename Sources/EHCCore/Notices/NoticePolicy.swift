@@ -43,10 +43,16 @@ public struct NoticePolicy: Sendable, Equatable {
         self.fallback = fallback
     }
 
-    /// The provider team for a record, else the fallback.
+    /// The provider team for a record, else the fallback. Values compare ignoring ASCII
+    /// case (`RBT` and `rbt`), without allocating: it runs for every open record.
     public func team(for state: AdviceState) -> String? {
         for team in teams where !team.match.isEmpty {
-            if team.match.allSatisfy({ field, value in state.value(field)?.lowercased() == value.lowercased() }) {
+            if team.match.allSatisfy({ field, value in
+                guard let mine = state.value(field) else { return false }
+                return mine.utf8.elementsEqual(value.utf8) { a, b in
+                    a == b || (a ^ 0x20 == b && (a | 0x20) >= 0x61 && (a | 0x20) <= 0x7A)
+                }
+            }) {
                 return team.name
             }
         }

@@ -37,6 +37,12 @@ import Testing
         #expect(sent.filter { !$0.isSuppressed }.count == 1)
     }
 
+    @Test(arguments: [("rbt", "SALT", "salt-team"), ("RBT", "salt", "salt-team"), ("RBX", "salt", "dco"), ("RB", "salt", "dco")])
+    func teamsMatchIgnoringCase(ods: String, service: String, team: String?) {
+        let s = AdviceState(requestID: "R1", la: [.provider_ods: ods, .service: service])
+        #expect(policy.team(for: s) == team)
+    }
+
     @Test func aReminderIsSentOnceEverAcrossRestarts() {
         let first = plan([record(today: "2026-11-05")], today: "2026-11-05")
         let again = plan([record(today: "2026-11-06")], recorded: Set(first.map(\.key)), today: "2026-11-06")
