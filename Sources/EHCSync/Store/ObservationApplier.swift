@@ -140,7 +140,7 @@ public final class ObservationApplier {
         if plan.outcome != .stale {
             if plan.outcome != .unchanged || !plan.conflicts.isEmpty {
                 let upsert = try db.cachedStatement(sql: AdviceRowCodec.upsertSQL)
-                try upsert.execute(arguments: AdviceRowCodec.arguments(plan.state, rules: reconciler.rules, now: now))
+                try AdviceRowCodec.upsert(upsert, plan.state, rules: reconciler.rules, now: now, in: db)
                 let opened = try applyConflictOps(plan.conflicts, requestID: requestID)
                 if let notices, !opened.isEmpty || plan.state.isDisputed {
                     try notices.record(db, state: plan.state, opened: opened, today: today, now: now)
@@ -179,8 +179,10 @@ public final class ObservationApplier {
                 INSERT INTO observation(feed_id, source, line, request_id, updated_at, applied_at, outcome, values_json, changes_json, notes)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            try insert.execute(arguments: [feedID, source, obs.line, requestID, obs.updatedAt?.millis, now.millis,
-                                           plan.outcome.rawValue, obs.valuesJSON, changes, noteText])
+            var b = RawBinder(insert)
+            b.bind(feedID); b.bind(source); b.bind(obs.line); b.bind(requestID); b.bind(obs.updatedAt?.millis)
+            b.bind(now.millis); b.bind(plan.outcome.rawValue); b.bind(obs.valuesJSON); b.bind(changes); b.bind(noteText)
+            try RawBinder.run(insert, in: db)
         }
         return plan
     }
