@@ -59,11 +59,7 @@ public struct RecordMapping: Sendable {
             return .failure(.init(field.isPersonal ? "is not a real date in the form \(expected)"
                                                    : "'\(Self.clip(text))' is not a real date in the form \(expected)"))
         case .timestamp:
-            if let t = Timestamp.parse(text, zone: timeZone) { return .success(t.description) }
-            if let d = CivilDate(iso: text) ?? datePattern?.parse(text) {
-                return .success(Timestamp.local(d, minuteOfDay: 0, in: timeZone).description)
-            }
-            return .failure(.init("'\(Self.clip(text))' is not an RFC 3339 timestamp"))
+            return timestamp(text).map(\.description)
         case .nhsNumber:
             guard let n = NHSNumber.normalised(text) else {
                 return .failure(.init("is not a valid NHS number (10 digits with a Modulus 11 check digit)"))
@@ -106,32 +102,43 @@ public struct RecordMapping: Sendable {
         }
     }
 
+    /// An `updated_at` value (already trimmed): RFC 3339, local time in the zone when
+    /// it has no offset, or a date alone meaning local midnight.
+    func timestamp(_ text: String) -> Result<Timestamp, FieldProblem> {
+        if let t = Timestamp.parse(text, zone: timeZone) { return .success(t) }
+        if let d = CivilDate(iso: text) ?? datePattern?.parse(text) {
+            return .success(Timestamp.local(d, minuteOfDay: 0, in: timeZone))
+        }
+        return .failure(.init("'\(Self.clip(text))' is not an RFC 3339 timestamp"))
+    }
+
     /// Builds an observation from `(field, raw text)` pairs, applying defaults and
     /// checking every field; the first failing field makes the whole row an error.
     public func observation(line: Int, pairs: [(CanonicalField, String, column: String)]) -> Result<Observation, RowError> {
         var values: [CanonicalField: String] = [:]
         values.reserveCapacity(pairs.count + defaults.count)
         var updatedAt: Timestamp?
-        for (field, raw, column) in pairs {
-            if raw.isBlank { continue }
-            switch canonical(field, raw) {
-            case .success(let v):
-                if field == .updated_at {
-                    updatedAt = Timestamp.parse(v, zone: timeZone)
-                } else {
-                    values[field] = v
+        /// Validates one value into `values` (or `updatedAt`, parsed once); the error names `column`.
+        func accept(_ field: CanonicalField, _ raw: String, column: String) -> RowError? {
+            let problem: FieldProblem
+            if field == .updated_at {
+                switch timestamp(raw.trimmedASCIIWhitespace) {
+                case .success(let t): updatedAt = t; return nil
+                case .failure(let p): problem = p
                 }
-            case .failure(let problem):
-                return .failure(RowError(line: line, field: field.rawValue, column: column, message: problem.message))
+            } else {
+                switch canonical(field, raw) {
+                case .success(let v): values[field] = v; return nil
+                case .failure(let p): problem = p
+                }
             }
+            return RowError(line: line, field: field.rawValue, column: column, message: problem.message)
         }
-        for (field, raw) in defaults where values[field] == nil && !(field == .updated_at && updatedAt != nil) {
-            switch canonical(field, raw) {
-            case .success(let v):
-                if field == .updated_at { updatedAt = Timestamp.parse(v, zone: timeZone) } else { values[field] = v }
-            case .failure(let problem):
-                return .failure(RowError(line: line, field: field.rawValue, column: "defaults", message: problem.message))
-            }
+        for (field, raw, column) in pairs where !raw.isBlank {
+            if let error = accept(field, raw, column: column) { return .failure(error) }
+        }
+        for (field, raw) in defaults where field == .updated_at ? updatedAt == nil : values[field] == nil {
+            if let error = accept(field, raw, column: "defaults") { return .failure(error) }
         }
         for field in requiredFields where values[field] == nil {
             return .failure(RowError(line: line, field: field.rawValue, message: "is required and is empty"))
