@@ -29,7 +29,7 @@ struct LAExportWriter {
             written += out.count
             out.removeAll(keepingCapacity: true)
         }
-        append(SyntheticRequest.header.map(Self.quotedIfNeeded).joined(separator: ","), to: &out)
+        append(SyntheticRequest.header.map(CSVText.field).joined(separator: ","), to: &out)
         out += [13, 10]
         for index in order {
             var request = SyntheticRequest(index: Int(index), seed: seed, reference: reference)
@@ -51,7 +51,7 @@ struct LAExportWriter {
                      timestamp(r.lastUpdatedSeconds)]
         for (i, cell) in cells.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            append(Self.quotedIfNeeded(cell), to: &out)
+            append(CSVText.field(cell), to: &out)
         }
         out += [13, 10]
     }
@@ -74,11 +74,5 @@ struct LAExportWriter {
         let rem = secondsFromReference - dayOffset * 86_400
         return reference.adding(days: dayOffset).description + " " + SyntheticRequest.digits(rem / 3600, width: 2) + ":"
             + SyntheticRequest.digits(rem / 60 % 60, width: 2) + ":" + SyntheticRequest.digits(rem % 60, width: 2)
-    }
-
-    /// RFC 4180 quoting, only for values holding a comma, quote or line break.
-    static func quotedIfNeeded(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -55,7 +55,7 @@ extension ReportRow {
     public static func csv(_ rows: [ReportRow]) -> String {
         var out = columns.joined(separator: ",") + "\n"
         for row in rows {
-            out += row.fields.map(csvField).joined(separator: ",") + "\n"
+            out += row.fields.map(CSVText.field).joined(separator: ",") + "\n"
         }
         return out
     }
@@ -63,11 +63,5 @@ extension ReportRow {
     /// `report --json`: an array of row objects.
     public static func json(_ rows: [ReportRow]) -> String {
         "[" + rows.map(\.json).joined(separator: ",") + "]"
-    }
-
-    /// A CSV field, quoted only when it must be.
-    static func csvField(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
