@@ -60,8 +60,7 @@ public enum AdviceQuery {
     public static func list(_ db: AppDatabase, rules: AdviceRules, today: CivilDate, dueSoonDays: Int,
                             only requestID: String? = nil) throws -> [AdviceListItem] {
         try db.read { db in
-            let sql = AdviceRowCodec.selectSQL.replacingOccurrences(of: " FROM advice WHERE request_id = ?",
-                with: ", changed_at FROM advice" + (requestID == nil ? "" : " WHERE request_id = ?"))
+            let sql = AdviceRowCodec.select(extra: ["changed_at"], where: requestID == nil ? nil : "request_id = ?")
             var open: [String: Int] = [:]
             let counts = try Row.fetchCursor(db, sql: """
                 SELECT request_id, count(*) FROM conflict WHERE status = 'open' AND request_id IS NOT NULL

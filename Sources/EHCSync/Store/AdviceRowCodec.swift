@@ -10,8 +10,15 @@ enum AdviceRowCodec {
         + ["la_status", "provider_status", "provider_status_on", "answered_on", "awaiting_amendment", "cancelled_at",
            "provider_reported_at"]
 
-    static let selectSQL = "SELECT request_id, conflicts_ever, " + stateColumns.joined(separator: ", ")
-        + " FROM advice WHERE request_id = ?"
+    /// The columns `state(raw:)` reads (request_id, conflicts_ever, `stateColumns`),
+    /// then `extra` columns, from `advice` with an optional `WHERE`.
+    static func select(extra: [String] = [], where condition: String? = nil) -> String {
+        "SELECT " + (["request_id", "conflicts_ever"] + stateColumns + extra).joined(separator: ", ") + " FROM advice"
+            + (condition.map { " WHERE " + $0 } ?? "")
+    }
+
+    /// One record by its request id.
+    static let selectSQL = select(where: "request_id = ?")
 
     static let upsertSQL: String = {
         let cols = ["request_id"] + stateColumns + ["status", "due_on", "working_due_on", "created_at", "changed_at"]

@@ -45,9 +45,8 @@ extension AppDatabase {
     @discardableResult
     public func sweepClock(rules: AdviceRules, now: Timestamp, today: CivilDate, notices: ImmediateNotices? = nil) throws -> Int {
         try pool.write { db in
-            let statement = try db.makeStatement(sql: AdviceRowCodec.selectSQL.replacingOccurrences(
-                of: "WHERE request_id = ?",
-                with: "WHERE provider_status = 'submitted' AND la_advice_received_on IS NULL"))
+            let statement = try db.makeStatement(sql: AdviceRowCodec.select(
+                where: "provider_status = 'submitted' AND la_advice_received_on IS NULL"))
             var candidates: [(AdviceState, conflictsEver: Int)] = []
             while try RawStep.next(statement, in: db) { candidates.append(AdviceRowCodec.state(raw: statement.sqliteStatement)) }
             var opened = 0
