@@ -17,7 +17,7 @@ struct IngestBenchmark {
     static let peakTargetBytes = 100_000_000
 
     /// Runs both passes; returns false when the store does not hold what was ingested.
-    func run() throws -> Bool {
+    func run() async throws -> Bool {
         let place = try BenchPlace.make(options.dir)
         defer { if place.isTemporary && !options.keep { place.remove() } }
         let config = try place.loadConfig()
@@ -31,9 +31,9 @@ struct IngestBenchmark {
         say("machine: \(Self.machine)")
         say()
 
-        let first = try pass("first load (fresh store)", file: "la-export-day1.csv", nextDay: false,
+        let first = try await pass("first load (fresh store)", file: "la-export-day1.csv", nextDay: false,
                              writer: writer, place: place, engine: engine)
-        let second = try pass("re-export, 1% changed", file: "la-export-day2.csv", nextDay: true,
+        let second = try await pass("re-export, 1% changed", file: "la-export-day2.csv", nextDay: true,
                               writer: writer, place: place, engine: engine)
 
         let figures = try StoreFigures.read(db)
@@ -61,7 +61,7 @@ struct IngestBenchmark {
     }
 
     private func pass(_ label: String, file: String, nextDay: Bool, writer: LAExportWriter, place: BenchPlace,
-                      engine: SyncEngine) throws -> IngestPass {
+                      engine: SyncEngine) async throws -> IngestPass {
         let clock = ContinuousClock()
         let start = clock.now
         let bytes = try writer.write(to: place.stagingFolder + "/" + file, nextDay: nextDay)
@@ -70,7 +70,7 @@ struct IngestBenchmark {
         say("wrote \(file): \(megabytes(bytes)) in " + String(format: "%.1f s", Double(took.seconds) + Double(took.attoseconds) / 1e18)
               + " (not timed)")
         say("load average before the pass: \(Self.loadAverage)")
-        let result = try IngestPass.run(label: label, rows: options.rows, fileBytes: bytes, engine: engine)
+        let result = try await IngestPass.run(label: label, rows: options.rows, fileBytes: bytes, engine: engine)
         result.lines.forEach { say($0) }
         say()
         return result

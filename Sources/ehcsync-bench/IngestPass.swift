@@ -14,16 +14,16 @@ struct IngestPass {
     var systemSeconds: Double
     var before: ResourceUsage
     var after: ResourceUsage
-    var poll: FolderPollResult?
+    var poll: FeedPollResult?
 
     var rowsPerSecond: Double { Double(rows) / seconds }
 
-    static func run(label: String, rows: Int, fileBytes: Int, engine: SyncEngine) throws -> IngestPass {
+    static func run(label: String, rows: Int, fileBytes: Int, engine: SyncEngine) async throws -> IngestPass {
         ResourceUsage.resetPeak()
         let before = ResourceUsage.now()
         let clock = ContinuousClock()
         let start = clock.now
-        let report = engine.runCycle(now: Timestamp(Date()))
+        let report = await engine.runCycle(now: Timestamp(Date()))
         let elapsed = start.duration(to: clock.now)
         let after = ResourceUsage.now()
         if let failed = report.feeds.first(where: { $0.error != nil }) {

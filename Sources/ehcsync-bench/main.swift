@@ -10,7 +10,7 @@ case .failure(let error):
     exit(64)
 case .success(let options):
     do {
-        exit(try IngestBenchmark(options: options).run() ? 0 : 1)
+        exit(try await IngestBenchmark(options: options).run() ? 0 : 1)
     } catch {
         FileHandle.standardError.write(Data("ehcsync-bench: \(error)\n".utf8))
         exit(1)

@@ -25,10 +25,10 @@ struct Demo: AsyncParsableCommand {
         let channels = try makeChannels(config)
         // Yesterday's exports were taken yesterday; today's arrive now.
         try place.drop(yesterday: true)
-        _ = engine.runCycle(now: now.adding(seconds: -86_400))
+        _ = await engine.runCycle(now: now.adding(seconds: -86_400))
         _ = await engine.deliverOutbox(now: now.adding(seconds: -86_400), channels: channels)
         try place.drop(yesterday: false)
-        _ = engine.runCycle(now: now)
+        _ = await engine.runCycle(now: now)
         // The DCO's digest for today, whatever the hour, written to the outbox as .eml.
         let cycle = NoticeCycle(config: config, db: db)
         _ = try cycle.queueDigest(recipient: "dco", date: now.localDate(in: zone), now: now)

@@ -20,7 +20,7 @@ struct Sync: AsyncParsableCommand {
         }
         let db = try openStore(config)
         let engine = SyncEngine(config: config, db: db, logger: makeLogger())
-        let report = engine.runCycle(now: now)
+        let report = await engine.runCycle(now: now)
         _ = await engine.deliverOutbox(now: now, channels: channels)
         withExtendedLifetime(lock) {}
         let failed = report.feeds.filter { $0.error != nil }

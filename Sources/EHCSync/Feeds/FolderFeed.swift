@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 
 /// What one poll of a drop folder did, for logs and feed health.
-public struct FolderPollResult: Sendable, Equatable {
+public struct FeedPollResult: Sendable, Equatable {
     public var filesApplied = 0, filesDuplicate = 0, filesRejected = 0
     public var rowsRead = 0, rowsFailed = 0
     public var counts = ObservationApplier.Counts()
@@ -44,8 +44,8 @@ public struct FolderFeed {
 
     /// Takes every ready file once. `now` is the run's clock (may be `--now`);
     /// `wallClock` is the real time, used only to judge whether a file has settled.
-    public func poll(now: Timestamp, wallClock: Date, log: (String) -> Void) throws -> FolderPollResult {
-        var result = FolderPollResult()
+    public func poll(now: Timestamp, wallClock: Date, log: (String) -> Void) throws -> FeedPollResult {
+        var result = FeedPollResult()
         let scanner = FolderScanner(path: folder.path, pattern: folder.pattern, ready: folder.ready, settleSeconds: folder.settleSeconds)
         for candidate in try scanner.scan(wallClock: wallClock) {
             try take(candidate, now: now, into: &result, log: log)
@@ -53,7 +53,7 @@ public struct FolderFeed {
         return result
     }
 
-    private func take(_ file: FolderScanner.Candidate, now: Timestamp, into result: inout FolderPollResult,
+    private func take(_ file: FolderScanner.Candidate, now: Timestamp, into result: inout FeedPollResult,
                       log: (String) -> Void) throws {
         let fullPath = folder.path + "/" + file.name
         let today = now.localDate(in: zone)

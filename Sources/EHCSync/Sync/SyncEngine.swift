@@ -5,7 +5,7 @@ import Logging
 
 /// What one cycle did, for the command line and the logs.
 public struct CycleReport: Sendable {
-    public var feeds: [(name: String, result: FolderPollResult?, error: String?)] = []
+    public var feeds: [(name: String, result: FeedPollResult?, error: String?)] = []
     public var linked = 0
     public var clockConflicts = 0
     public var notices = NoticeCycle.Result()
@@ -29,48 +29,82 @@ public final class SyncEngine {
         zone = config.timeZone
     }
 
-    public func runCycle(now: Timestamp, wallClock: Date = Date()) -> CycleReport {
+    /// One full cycle: every feed once, in config order, then `finishCycle`.
+    public func runCycle(now: Timestamp, wallClock: Date = Date()) async -> CycleReport {
         var report = CycleReport()
         let immediate = NoticeCycle(config: config, db: db).immediateNotices
         for feed in config.feeds {
-            do {
-                switch feed.transport {
-                case .folder(let folder):
-                    var runner = try FolderFeed(feed: feed, folder: folder, mapping: config.recordMapping(for: feed),
-                                                rules: rules, zone: zone, db: db)
-                    runner.immediateNotices = immediate
-                    let result = try runner.poll(now: now, wallClock: wallClock) { logger.info("\($0)") }
-                    try recordHealth(feed: feed, now: now, error: nil)
-                    report.feeds.append((feed.name, result, nil))
-                    logger.info("feed \(feed.name): \(result.filesApplied) files applied, \(result.filesDuplicate) duplicate, \(result.filesRejected) rejected, \(result.rowsRead) rows, \(result.counts.applied) applied, \(result.rowsFailed) row errors")
-                case .http:
-                    throw FeedError("http feeds are not supported by this version yet")
-                }
-            } catch {
-                let message = "\(error)"
-                logger.error("feed \(feed.name) failed: \(message)")
-                try? recordHealth(feed: feed, now: now, error: message)
-                report.feeds.append((feed.name, nil, message))
-            }
+            let outcome = await pollFeed(feed, now: now, wallClock: wallClock, immediate: immediate)
+            report.feeds.append((outcome.name, outcome.result, outcome.error))
         }
+        let end = finishCycle(now: now, immediate: immediate)
+        report.linked = end.linked
+        report.clockConflicts = end.clockConflicts
+        report.notices = end.notices
+        return report
+    }
+
+    /// What one poll of one feed did: its counts, or the error that stopped it.
+    public struct FeedOutcome: Sendable {
+        public var name: String
+        public var result: FeedPollResult?
+        public var error: String?
+    }
+
+    /// Polls one feed once and records its health. Never throws: a feed's failure is
+    /// its own, recorded on the feed and returned. Folder work blocks the calling
+    /// thread (SQLite and file I/O); a long-running caller keeps it off the
+    /// cooperative pool.
+    public func pollFeed(_ feed: FeedConfig, now: Timestamp, wallClock: Date = Date(),
+                         immediate: ImmediateNotices? = nil) async -> FeedOutcome {
+        let immediate = immediate ?? NoticeCycle(config: config, db: db).immediateNotices
+        do {
+            let result: FeedPollResult
+            switch feed.transport {
+            case .folder(let folder):
+                var runner = try FolderFeed(feed: feed, folder: folder, mapping: config.recordMapping(for: feed),
+                                            rules: rules, zone: zone, db: db)
+                runner.immediateNotices = immediate
+                result = try runner.poll(now: now, wallClock: wallClock) { logger.info("\($0)") }
+                logger.info("feed \(feed.name): \(result.filesApplied) files applied, \(result.filesDuplicate) duplicate, \(result.filesRejected) rejected, \(result.rowsRead) rows, \(result.counts.applied) applied, \(result.rowsFailed) row errors")
+            case .http:
+                throw FeedError("http feeds are not supported by this version yet")
+            }
+            try recordHealth(feed: feed, now: now, error: nil)
+            return FeedOutcome(name: feed.name, result: result, error: nil)
+        } catch {
+            let message = "\(error)"
+            logger.error("feed \(feed.name) failed: \(message)")
+            try? recordHealth(feed: feed, now: now, error: message)
+            return FeedOutcome(name: feed.name, result: nil, error: message)
+        }
+    }
+
+    /// The work after the feeds: parked provider records retried, the clock's
+    /// conflicts raised, notices planned and queued. Each step's failure is logged
+    /// and does not stop the next.
+    public func finishCycle(now: Timestamp, immediate: ImmediateNotices? = nil)
+        -> (linked: Int, clockConflicts: Int, notices: NoticeCycle.Result) {
+        let immediate = immediate ?? NoticeCycle(config: config, db: db).immediateNotices
+        var out = (linked: 0, clockConflicts: 0, notices: NoticeCycle.Result())
         let today = now.localDate(in: zone)
         do {
-            report.linked = try db.retryUnmatched(rules: rules, now: now, today: today, zone: zone, notices: immediate)
-            report.clockConflicts = try db.sweepClock(rules: rules, now: now, today: today, notices: immediate)
-            if report.linked > 0 { logger.info("linked \(report.linked) parked provider records") }
+            out.linked = try db.retryUnmatched(rules: rules, now: now, today: today, zone: zone, notices: immediate)
+            out.clockConflicts = try db.sweepClock(rules: rules, now: now, today: today, notices: immediate)
+            if out.linked > 0 { logger.info("linked \(out.linked) parked provider records") }
         } catch {
             logger.error("end-of-cycle reconciliation failed: \(error)")
         }
         do {
-            report.notices = try NoticeCycle(config: config, db: db).run(now: now)
-            let n = report.notices
+            out.notices = try NoticeCycle(config: config, db: db).run(now: now)
+            let n = out.notices
             if n.messagesQueued > 0 {
                 logger.info("notices: \(n.itemsPlanned) items (\(n.itemsSuppressed) superseded), \(n.digestsQueued) digests, \(n.messagesQueued) messages queued")
             }
         } catch {
             logger.error("notice planning failed: \(error)")
         }
-        return report
+        return out
     }
 
     /// Delivers every outbox message that is due, through the configured channels.

@@ -22,7 +22,7 @@ import Testing
 
     static let header = "request_id,case_ref,nhs_number,date_of_birth,provider_ods,service,requested_on,status,returned_on,updated_at"
 
-    @Test func historyListsEveryObservationWithItsChangesSourceAndLine() throws {
+    @Test func historyListsEveryObservationWithItsChangesSourceAndLine() async throws {
         let place = try TestPlace()
         try place.configure([.la(), .provider()])
         try place.drop("day1.csv", into: "la-cases", [
@@ -35,14 +35,14 @@ import Testing
             SampleExport.ndjsonLine(["request_id": "LA-1", "provider_ref": "RBT-1", "status": "in_progress",
                                      "received_on": "2026-03-03", "updated_at": "2026-03-04T08:00:00Z"]),
         ].joined(separator: "\n") + "\n")
-        try place.cycle("2026-03-09T09:00:00Z")
+        try await place.cycle("2026-03-09T09:00:00Z")
 
         try place.drop("day2.csv", into: "la-cases", [
             Self.header,
             "LA-2,EHC/2,9990000026,2017-06-02,RBT,ot,2026-03-02,requested,,2026-03-02T10:00:00Z",
             "LA-1,EHC/1A,9990000018,2016-05-01,RBT,salt,2026-03-02,returned,2026-03-09,2026-03-09T10:00:00Z",
         ].joined(separator: "\n") + "\n")
-        try place.cycle("2026-03-10T09:00:00Z")
+        try await place.cycle("2026-03-10T09:00:00Z")
 
         try place.drop("late.csv", into: "la-cases", [
             Self.header,
@@ -51,7 +51,7 @@ import Testing
         try place.drop("p2.ndjson", into: "trust", SampleExport.ndjsonLine([
             "request_id": "LA-1", "provider_ref": "RBT-1", "status": "submitted", "received_on": "2026-03-03",
             "submitted_on": "2026-03-11", "updated_at": "2026-03-11T08:00:00Z"]) + "\n")
-        try place.cycle("2026-03-11T09:00:00Z")
+        try await place.cycle("2026-03-11T09:00:00Z")
 
         let history = try #require(try place.history("LA-1", today: "2026-03-11"))
         #expect(history.item.state.requestID == "LA-1")
@@ -106,16 +106,16 @@ import Testing
         #expect(other.entries.map { "\($0.source):\($0.line)" } == ["day1.csv:3", "p1.ndjson:1"])
     }
 
-    @Test func historyOfAParkedObservationKeepsItsOwnFileAndLine() throws {
+    @Test func historyOfAParkedObservationKeepsItsOwnFileAndLine() async throws {
         let place = try TestPlace()
         try place.configure([.provider(), .la()])
         try place.drop("early.ndjson", into: "trust", [
             SampleExport.ndjsonLine(["request_id": "LA-8", "status": "acknowledged", "updated_at": "2026-03-03T08:00:00Z"]),
             SampleExport.ndjsonLine(["request_id": "LA-7", "status": "acknowledged", "updated_at": "2026-03-03T08:00:00Z"]),
         ].joined(separator: "\n") + "\n")
-        try place.cycle("2026-03-09T09:00:00Z")
+        try await place.cycle("2026-03-09T09:00:00Z")
         try place.drop("cases.csv", into: "la-cases", SampleExport.laCSV([SampleExport.laRow("LA-7")]))
-        try place.cycle("2026-03-10T09:00:00Z")
+        try await place.cycle("2026-03-10T09:00:00Z")
 
         let history = try #require(try place.history("LA-7", today: "2026-03-10"))
         // Both observations are in its history, each with its own file and line (the
@@ -134,7 +134,7 @@ import Testing
     /// changes of one observation must come in one stable order (SPEC §3 field order),
     /// not in whatever order a dictionary happens to hold them, or the audit trail of
     /// the same input reads differently from run to run.
-    @Test func changesOfOneObservationAreListedInFieldOrder() throws {
+    @Test func changesOfOneObservationAreListedInFieldOrder() async throws {
         let place = try TestPlace()
         try place.configure([.la()])
         try place.drop("cases.csv", into: "la-cases", """
@@ -142,7 +142,7 @@ import Testing
             LA-1,EHC/1,2026-02-16,9990000018,2016-05-01,Amara,Smith,RBT,salt,2026-03-02,requested,open,mediation,2026-03-02T10:00:00Z
 
             """)
-        try place.cycle("2026-03-10T09:00:00Z")
+        try await place.cycle("2026-03-10T09:00:00Z")
         let history = try #require(try place.history("LA-1", today: "2026-03-10"))
         let fields = try Self.changes(history.entries.first?.changesJSON).map(\.field)
         #expect(fields == [

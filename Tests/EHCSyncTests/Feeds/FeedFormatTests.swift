@@ -31,7 +31,7 @@ import Testing
             service: { "Speech & Language": salt, "Occupational Therapy": ot }
         """
 
-    @Test func windows1252ExportWithLocalColumnsAndDayFirstDatesApplies() throws {
+    @Test func windows1252ExportWithLocalColumnsAndDayFirstDatesApplies() async throws {
         let place = try TestPlace()
         try place.configure([.la(mapping: Self.excelMapping)])
         let text = [
@@ -43,7 +43,7 @@ import Testing
         let bytes = try #require(text.data(using: .windowsCP1252))
         #expect(bytes.contains(0x92) && bytes.contains(0xEB), "the test file really is Windows-1252")
         try place.drop("export.csv", into: "la-cases", bytes: bytes)
-        let report = try place.cycle(Self.now)
+        let report = try await place.cycle(Self.now)
         #expect(report.feeds.first?.result?.filesApplied == 1)
 
         let records = try place.records(today: Self.today)
@@ -67,7 +67,7 @@ import Testing
         #expect(!listed.contains("Brontë") && !listed.contains("0026"), "no names or NHS numbers in the list")
     }
 
-    @Test func quotedLineBreaksKeepLaterLineNumbersRight() throws {
+    @Test func quotedLineBreaksKeepLaterLineNumbersRight() async throws {
         let place = try TestPlace()
         try place.configure([.la()])
         let header = "request_id,case_ref,nhs_number,provider_ods,service,requested_on,status,cancel_reason,updated_at"
@@ -80,7 +80,7 @@ import Testing
             "LA-5,EHC/5,9990000042,RBT,ot,2026-03-02,requested,,2026-03-02T10:00:00Z",                     // 9
         ].joined(separator: "\n") + "\n"
         try place.drop("cases.csv", into: "la-cases", text)
-        try place.cycle(Self.now)
+        try await place.cycle(Self.now)
 
         let records = try place.records(today: Self.today)
         #expect(records.keys.sorted() == ["LA-1", "LA-3", "LA-5"])
@@ -94,7 +94,7 @@ import Testing
                 "\(listed)")
     }
 
-    @Test func jsonAndNDJSONFeedsApply() throws {
+    @Test func jsonAndNDJSONFeedsApply() async throws {
         let place = try TestPlace()
         try place.configure([.la(format: "json"), .provider(format: "ndjson")])
         try place.drop("cases.json", into: "la-cases", """
@@ -117,7 +117,7 @@ import Testing
             SampleExport.ndjsonLine(["request_id": "LA-2", "provider_ref": "RBT-2", "status": "acknowledged",
                                      "received_on": "2026-03-05", "updated_at": "2026-03-05T08:00:00Z"]),
         ].joined(separator: "\n") + "\n")
-        let report = try place.cycle(Self.now)
+        let report = try await place.cycle(Self.now)
         #expect(report.feeds.allSatisfy { $0.error == nil && $0.result?.filesApplied == 1 })
 
         let records = try place.records(today: Self.today)
@@ -141,12 +141,12 @@ import Testing
         #expect(errors.last?.hasPrefix("line 4:") == true, "a broken NDJSON line is a row error:\n\(listed)")
     }
 
-    @Test func utf8ByteOrderMarkIsAccepted() throws {
+    @Test func utf8ByteOrderMarkIsAccepted() async throws {
         let place = try TestPlace()
         try place.configure([.la()])
         let bytes = Data([0xEF, 0xBB, 0xBF]) + Data(SampleExport.laCSV([SampleExport.laRow("LA-1", caseRef: "EHC/Ünïcode")]).utf8)
         try place.drop("bom.csv", into: "la-cases", bytes: bytes)
-        let report = try place.cycle(Self.now)
+        let report = try await place.cycle(Self.now)
         #expect(report.feeds.first?.result?.filesApplied == 1)
         #expect(report.feeds.first?.result?.rowsFailed == 0)
         #expect(try place.records(today: Self.today)["LA-1"]?.state.value(.case_ref) == "EHC/Ünïcode")

@@ -17,11 +17,11 @@ import Testing
         ("2026-03-29T00:30:00Z", "2026-03-29"),  // the night the clocks go forward
         ("2026-10-24T23:15:00Z", "2026-10-25"),  // the night they go back
     ])
-    func appliedFileMovesToProcessedUnderTheRunsLondonDate(now: String, londonDate: String) throws {
+    func appliedFileMovesToProcessedUnderTheRunsLondonDate(now: String, londonDate: String) async throws {
         let place = try TestPlace()
         try place.configure([.la()])
         try place.drop("cases.csv", into: "la-cases", SampleExport.laCSV([SampleExport.laRow("LA-1")]))
-        try place.cycle(now)
+        try await place.cycle(now)
         #expect(place.names(in: place.folder("la-cases") + "/processed") == [londonDate])
         #expect(place.names(in: place.processed("la-cases", on: londonDate)) == ["cases.csv"])
         #expect(!place.exists(place.folder("la-cases") + "/cases.csv"))
@@ -93,16 +93,16 @@ import Testing
     }
 
     @Test(arguments: WholeFileFault.allCases)
-    func wholeFileFaultRejectsTheFileAndAppliesNothingOfIt(_ fault: WholeFileFault) throws {
+    func wholeFileFaultRejectsTheFileAndAppliesNothingOfIt(_ fault: WholeFileFault) async throws {
         let place = try TestPlace()
         try place.configure([fault.feed])
         try place.drop("baseline-" + fault.fileName, into: "la-cases", bytes: fault.baseline)
-        try place.cycle("2026-03-09T09:00:00Z")
+        try await place.cycle("2026-03-09T09:00:00Z")
         #expect(try place.records(today: Self.today).keys.sorted() == ["LA-1"], "the baseline file applies")
         let before = try place.appliedState()
 
         try place.drop(fault.fileName, into: "la-cases", bytes: fault.faulty)
-        let report = try place.cycle(Self.now)
+        let report = try await place.cycle(Self.now)
         #expect(report.feeds.first?.result?.filesRejected == 1)
         #expect(report.feeds.first?.error == nil, "a bad file is the file's problem, not the feed's")
         #expect(try place.appliedState() == before, "nothing of a rejected file is applied")
@@ -120,7 +120,7 @@ import Testing
         #expect(try place.sourceFileOutcomes(fault.fileName) == ["rejected"])
     }
 
-    @Test func rowErrorsAreListedWithTheirLinesWhileTheGoodRowsApply() throws {
+    @Test func rowErrorsAreListedWithTheirLinesWhileTheGoodRowsApply() async throws {
         let place = try TestPlace()
         try place.configure([.la()])
         try place.drop("cases.csv", into: "la-cases", SampleExport.laCSV([
@@ -131,7 +131,7 @@ import Testing
             SampleExport.laRow("LA-5", status: "submitted"),                   // line 6: a provider's status
             SampleExport.laRow("LA-6", service: "salt"),                       // line 7
         ]))
-        let report = try place.cycle(Self.now)
+        let report = try await place.cycle(Self.now)
         #expect(report.feeds.first?.result?.filesApplied == 1)
         #expect(report.feeds.first?.result?.rowsFailed == 3)
         #expect(try place.records(today: Self.today).keys.sorted() == ["LA-1", "LA-4", "LA-6"])
@@ -149,30 +149,30 @@ import Testing
         #expect(counts == [["6", "3", "3"]])
     }
 
-    @Test func cleanFileLeavesNoErrorsList() throws {
+    @Test func cleanFileLeavesNoErrorsList() async throws {
         let place = try TestPlace()
         try place.configure([.la()])
         try place.drop("cases.csv", into: "la-cases", SampleExport.laCSV([SampleExport.laRow("LA-1")]))
-        try place.cycle(Self.now)
+        try await place.cycle(Self.now)
         #expect(place.names(in: place.processed("la-cases", on: Self.today)) == ["cases.csv"])
     }
 
     /// Exports that reuse one file name (`cases.csv` every few minutes) land beside each
     /// other as `cases.csv`, `cases-2.csv` …; each one's row errors must be its own.
-    @Test func secondFileWithTheSameNameKeepsItsOwnErrorsList() throws {
+    @Test func secondFileWithTheSameNameKeepsItsOwnErrorsList() async throws {
         let place = try TestPlace()
         try place.configure([.la()])
         try place.drop("cases.csv", into: "la-cases", SampleExport.laCSV([
             SampleExport.laRow("LA-1"),
             SampleExport.laRow("LA-2", nhs: SampleExport.badCheckDigit),  // line 3
         ]))
-        try place.cycle("2026-03-10T09:00:00Z")
+        try await place.cycle("2026-03-10T09:00:00Z")
         try place.drop("cases.csv", into: "la-cases", SampleExport.laCSV([
             SampleExport.laRow("LA-1", updatedAt: "2026-03-10T09:30:00Z"),
             SampleExport.laRow("LA-3"),
             SampleExport.laRow("LA-4", requestedOn: "2026-13-01"),          // line 4
         ]))
-        try place.cycle("2026-03-10T10:00:00Z")
+        try await place.cycle("2026-03-10T10:00:00Z")
 
         let processed = place.processed("la-cases", on: Self.today)
         #expect(place.names(in: processed).filter { !$0.hasSuffix(".errors.txt") } == ["cases-2.csv", "cases.csv"])
@@ -186,21 +186,21 @@ import Testing
         }
     }
 
-    @Test func sameContentUnderAnotherNameIsANoOp() throws {
+    @Test func sameContentUnderAnotherNameIsANoOp() async throws {
         let place = try TestPlace()
         try place.configure([.la()])
         let content = SampleExport.laCSV([SampleExport.laRow("LA-1"), SampleExport.laRow("LA-2")])
         try place.drop("monday.csv", into: "la-cases", content)
-        try place.cycle("2026-03-09T09:00:00Z")
+        try await place.cycle("2026-03-09T09:00:00Z")
         try place.drop("tuesday.csv", into: "la-cases", SampleExport.laCSV([
             SampleExport.laRow("LA-1", caseRef: "EHC/1-B", updatedAt: "2026-03-09T12:00:00Z"),
         ]))
-        try place.cycle("2026-03-09T13:00:00Z")
+        try await place.cycle("2026-03-09T13:00:00Z")
         let before = try place.appliedState()
 
         // Monday's export again, renamed: even its (now stale) rows must not be read.
         try place.drop("monday-copy.csv", into: "la-cases", content)
-        let report = try place.cycle(Self.now)
+        let report = try await place.cycle(Self.now)
         #expect(report.feeds.first?.result?.filesDuplicate == 1)
         #expect(report.feeds.first?.result?.rowsRead == 0)
         #expect(try place.appliedState() == before)
@@ -210,18 +210,18 @@ import Testing
         #expect(try place.records(today: Self.today)["LA-1"]?.state.value(.case_ref) == "EHC/1-B")
     }
 
-    @Test func olderFileAfterANewerOneIsStaleAndDoesNotOverwrite() throws {
+    @Test func olderFileAfterANewerOneIsStaleAndDoesNotOverwrite() async throws {
         let place = try TestPlace()
         try place.configure([.la()])
         try place.drop("newer.csv", into: "la-cases", SampleExport.laCSV([
             SampleExport.laRow("LA-1", caseRef: "EHC/NEW", status: "returned", updatedAt: "2026-03-05T10:00:00Z"),
         ]))
-        try place.cycle("2026-03-09T09:00:00Z")
+        try await place.cycle("2026-03-09T09:00:00Z")
         try place.drop("older.csv", into: "la-cases", SampleExport.laCSV([
             SampleExport.laRow("LA-1", caseRef: "EHC/OLD", status: "requested", updatedAt: "2026-03-01T10:00:00Z"),
             SampleExport.laRow("LA-2", updatedAt: "2026-03-01T10:00:00Z"),
         ]))
-        let report = try place.cycle(Self.now)
+        let report = try await place.cycle(Self.now)
         #expect(report.feeds.first?.result?.counts.stale == 1)
 
         let records = try place.records(today: Self.today)
@@ -233,12 +233,12 @@ import Testing
         #expect(try place.conflicts().isEmpty, "a stale row is not a regression")
     }
 
-    @Test func missingDropFolderFailsItsOwnFeedOnly() throws {
+    @Test func missingDropFolderFailsItsOwnFeedOnly() async throws {
         let place = try TestPlace()
         let config = try place.configure([.la(), .provider()])
         try FileManager.default.removeItem(atPath: place.folder("trust"))
         try place.drop("cases.csv", into: "la-cases", SampleExport.laCSV([SampleExport.laRow("LA-1")]))
-        let report = try place.cycle(Self.now)
+        let report = try await place.cycle(Self.now)
         #expect(report.feeds.map(\.name) == ["la-cases", "trust"])
         #expect(report.feeds.first?.error == nil)
         #expect(report.feeds.last?.error?.contains(place.folder("trust")) == true, "\(report.feeds.last?.error ?? "no error")")
@@ -247,7 +247,7 @@ import Testing
         let health = try StatusQuery.report(try place.store(), config: config, now: try TestPlace.timestamp(Self.now)).feeds
         #expect(health.map(\.state) == [.ok, .failing])
         #expect(health.last?.consecutiveFailures == 1)
-        try place.cycle(Self.now)
+        try await place.cycle(Self.now)
         let again = try StatusQuery.report(try place.store(), config: config, now: try TestPlace.timestamp(Self.now)).feeds
         #expect(again.last?.consecutiveFailures == 2)
     }

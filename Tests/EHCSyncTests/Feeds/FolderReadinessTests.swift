@@ -10,7 +10,7 @@ import Testing
     static let now = "2026-03-10T09:00:00Z"
     static let today = "2026-03-10"
 
-    @Test func stableFileIsTakenOnlyOnceSettled() throws {
+    @Test func stableFileIsTakenOnlyOnceSettled() async throws {
         let place = try TestPlace()
         var feed = FeedSpec.la()
         feed.settleSeconds = 60
@@ -20,19 +20,19 @@ import Testing
         try SampleExport.laCSV([SampleExport.laRow("LA-2")]).write(toFile: dir + "/settled.csv", atomically: false, encoding: .utf8)
         try place.age(dir + "/settled.csv", seconds: 120)
 
-        try place.cycle(Self.now)
+        try await place.cycle(Self.now)
         #expect(place.exists(dir + "/fresh.csv"), "a file modified just now must wait for settle_seconds")
         #expect(place.names(in: place.processed("la-cases", on: Self.today)) == ["settled.csv"])
         #expect(try place.records(today: Self.today).keys.sorted() == ["LA-2"])
 
         try place.age(dir + "/fresh.csv", seconds: 120)
-        try place.cycle(Self.now)
+        try await place.cycle(Self.now)
         #expect(!place.exists(dir + "/fresh.csv"))
         #expect(place.names(in: place.processed("la-cases", on: Self.today)) == ["fresh.csv", "settled.csv"])
         #expect(try place.records(today: Self.today).keys.sorted() == ["LA-1", "LA-2"])
     }
 
-    @Test func markerFileIsTakenOnlyWithItsMarkerAndTheMarkerMovesWithIt() throws {
+    @Test func markerFileIsTakenOnlyWithItsMarkerAndTheMarkerMovesWithIt() async throws {
         let place = try TestPlace()
         var feed = FeedSpec.la()
         feed.ready = "marker"
@@ -45,20 +45,20 @@ import Testing
         try place.drop("mesh.csv", into: "la-cases", SampleExport.laCSV([SampleExport.laRow("LA-3")]))
         try place.drop("mesh.ctl", into: "la-cases", "<DTSControl><MessageType>Data</MessageType></DTSControl>\n")
 
-        try place.cycle(Self.now)
+        try await place.cycle(Self.now)
         let processed = place.processed("la-cases", on: Self.today)
         #expect(place.names(in: dir).filter { $0 != "processed" } == ["waiting.csv"], "no marker, not taken")
         #expect(place.names(in: processed) == ["done.csv", "done.csv.done", "mesh.csv", "mesh.ctl"])
         #expect(try place.records(today: Self.today).keys.sorted() == ["LA-2", "LA-3"])
 
         try place.drop("waiting.csv.done", into: "la-cases", "")
-        try place.cycle(Self.now)
+        try await place.cycle(Self.now)
         #expect(place.names(in: dir).filter { $0 != "processed" } == [])
         #expect(place.names(in: processed).contains("waiting.csv.done"))
         #expect(try place.records(today: Self.today).keys.sorted() == ["LA-1", "LA-2", "LA-3"])
     }
 
-    @Test func hiddenTemporaryLinkedAndSpecialEntriesAreNeverTaken() throws {
+    @Test func hiddenTemporaryLinkedAndSpecialEntriesAreNeverTaken() async throws {
         let place = try TestPlace()
         var feed = FeedSpec.la()
         feed.pattern = "*"  // the glob matches everything: the rules alone must keep these out
@@ -76,7 +76,7 @@ import Testing
         #expect(mkfifo(dir + "/pipe.csv", 0o600) == 0, "mkfifo failed: errno \(errno)")
         try place.drop("good.csv", into: "la-cases", SampleExport.laCSV([SampleExport.laRow("LA-1")]))
 
-        let report = try place.cycle(Self.now)
+        let report = try await place.cycle(Self.now)
         #expect(report.feeds.first?.error == nil)
         #expect(report.feeds.first?.result?.filesApplied == 1)
         #expect(try place.records(today: Self.today).keys.sorted() == ["LA-1"])
@@ -86,8 +86,8 @@ import Testing
         #expect(!place.exists(place.rejected("la-cases")), "nothing was even tried")
 
         // A second cycle over the same leftovers is just as quiet.
-        let again = try place.cycle(Self.now)
+        let again = try await place.cycle(Self.now)
         #expect(again.feeds.first?.error == nil)
-        #expect(again.feeds.first?.result == FolderPollResult())
+        #expect(again.feeds.first?.result == FeedPollResult())
     }
 }

@@ -8,19 +8,19 @@ import Testing
 /// merged. It is escalated to the DCO at once (patient safety); it never links by guess."
 @Suite struct IdentityRuleTests {
     /// LA-1 for one child; the provider answers with another date of birth.
-    static func placeWithIdentityMismatch() throws -> TestPlace {
+    static func placeWithIdentityMismatch() async throws -> TestPlace {
         let place = try TestPlace()
         try place.configure([.la(), .provider()])
         try place.drop("cases.csv", into: "la-cases", SampleExport.laCSV([SampleExport.laRow("LA-1", dateOfBirth: "2016-05-01")]))
         try place.drop("p1.ndjson", into: "trust", SampleExport.ndjsonLine([
             "request_id": "LA-1", "provider_ref": "RBT-1", "nhs_number": "9990000018", "date_of_birth": "2016-05-10",
             "status": "acknowledged", "received_on": "2026-03-04", "updated_at": "2026-03-04T08:00:00Z"]) + "\n")
-        try place.cycle("2026-03-09T09:00:00Z")
+        try await place.cycle("2026-03-09T09:00:00Z")
         return place
     }
 
-    @Test func identityMismatchKeepsTheProvidersValuesOut() throws {
-        let place = try Self.placeWithIdentityMismatch()
+    @Test func identityMismatchKeepsTheProvidersValuesOut() async throws {
+        let place = try await Self.placeWithIdentityMismatch()
         let record = try #require(try place.records(today: "2026-03-09")["LA-1"])
         #expect(record.state.providerStatus == nil)
         #expect(record.state.value(.received_on) == nil)
@@ -37,8 +37,8 @@ import Testing
         ["request_id": "LA-1"],
         ["provider_ref": "RBT-1"],
     ])
-    func laterProviderRecordsDoNotMergeWhileTheIdentityStillDiffers(_ key: [String: String]) throws {
-        let place = try Self.placeWithIdentityMismatch()
+    func laterProviderRecordsDoNotMergeWhileTheIdentityStillDiffers(_ key: [String: String]) async throws {
+        let place = try await Self.placeWithIdentityMismatch()
         var fields = key
         fields["status"] = "submitted"
         fields["submitted_on"] = "2026-03-09"
@@ -46,7 +46,7 @@ import Testing
         let line = "{" + fields.sorted { $0.key < $1.key }
             .map { SampleExport.quoted($0.key) + ":" + SampleExport.quoted($0.value) }.joined(separator: ",") + "}"
         try place.drop("p2.ndjson", into: "trust", line + "\n")
-        try place.cycle("2026-03-10T09:00:00Z")
+        try await place.cycle("2026-03-10T09:00:00Z")
 
         // Found by request_id, it is refused by rule 4. By provider_ref alone it never links
         // at all: the reference was not linked while the identity was disputed, so the

@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test(arguments: ScenarioFolder.all())
-    func scenarioReachesItsExpectedOutcome(_ scenario: ScenarioFolder) throws {
+    func scenarioReachesItsExpectedOutcome(_ scenario: ScenarioFolder) async throws {
         let spec = try scenario.spec()
         let folder = try scenario.url()
         let place = try TestPlace()
@@ -32,7 +32,7 @@ import Testing
                 guard parts.count == 2, feeds[parts[0]] != nil else { throw TestFailure("\(step): drop '\(path)' is not la/NAME or provider/NAME") }
                 try place.drop(parts[1], into: parts[0], bytes: Data(contentsOf: folder.appendingPathComponent(path)))
             }
-            let report = try place.cycle(cycle.now)
+            let report = try await place.cycle(cycle.now)
             for feed in report.feeds {
                 #expect(feed.error == nil, "\(step): feed \(feed.name) failed: \(feed.error ?? "")")
                 #expect(feed.result?.filesRejected == 0, "\(step): a file of \(feed.name) was rejected")
@@ -74,7 +74,7 @@ import Testing
     /// with the LA's feed first and then with the provider's first, must leave the same
     /// records and the same open conflicts after every cycle.
     @Test(arguments: ScenarioFolder.all())
-    func feedOrderNeverChangesAScenariosOutcome(_ scenario: ScenarioFolder) throws {
+    func feedOrderNeverChangesAScenariosOutcome(_ scenario: ScenarioFolder) async throws {
         let spec = try scenario.spec()
         let folder = try scenario.url()
         let orders = [["la", "provider"], ["provider", "la"]]
@@ -88,7 +88,7 @@ import Testing
                     let parts = path.split(separator: "/").map(String.init)
                     try place.drop(parts[1], into: parts[0], bytes: Data(contentsOf: folder.appendingPathComponent(path)))
                 }
-                try place.cycle(cycle.now)
+                try await place.cycle(cycle.now)
                 let today = try TestPlace.timestamp(cycle.now).localDate(in: place.zone).description
                 for (id, item) in try place.records(today: today).sorted(by: { $0.key < $1.key }) {
                     trace.append("cycle \(index + 1) \(id): \(item.view.state.rawValue) \(item.state.status) "

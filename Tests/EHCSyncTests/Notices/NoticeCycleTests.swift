@@ -58,7 +58,7 @@ import Testing
     @Test func threeHundredOverdueRequestsMakeOneEscalationMessagePerRecipient() async throws {
         let p = try place(300)
         // Due 2026-02-16; on 2026-03-03 they are 15 days overdue: level 2, which covers level 1.
-        try p.cycle("2026-03-03T06:00:00Z")
+        try await p.cycle("2026-03-03T06:00:00Z")
         let escalations = try messages(p).filter { ($0[0] as String) == "escalation" }
         #expect(escalations.map { $0[1] as String }.sorted() == ["commissioner", "dco"])
         #expect(escalations.allSatisfy { ($0[4] as Int) == 300 })
@@ -70,34 +70,34 @@ import Testing
 
     @Test func aNoticeIsSentOnceEverEvenAcrossRestarts() async throws {
         let p = try place(2)
-        try p.cycle("2026-02-17T06:00:00Z")   // due 2026-02-16: one day overdue, before the 07:30 digest
+        try await p.cycle("2026-02-17T06:00:00Z")   // due 2026-02-16: one day overdue, before the 07:30 digest
         func notDigests() throws -> [Row] { try messages(p).filter { ($0[0] as String) != "digest" } }
         let first = try notDigests().count
         #expect(first > 0)
         // A restart: a fresh engine and store handle on the same file.
         let config = try #require(p.config)
         let reopened = try AppDatabase(path: config.storePath)
-        _ = SyncEngine(config: config, db: reopened, logger: TestPlace.quietLogger).runCycle(now: try TestPlace.timestamp("2026-02-17T09:00:00Z"))
-        _ = SyncEngine(config: config, db: reopened, logger: TestPlace.quietLogger).runCycle(now: try TestPlace.timestamp("2026-02-18T09:00:00Z"))
+        _ = await SyncEngine(config: config, db: reopened, logger: TestPlace.quietLogger).runCycle(now: try TestPlace.timestamp("2026-02-17T09:00:00Z"))
+        _ = await SyncEngine(config: config, db: reopened, logger: TestPlace.quietLogger).runCycle(now: try TestPlace.timestamp("2026-02-18T09:00:00Z"))
         #expect(try notDigests().count == first)
         #expect(try messages(p).filter { ($0[0] as String) == "digest" }.count == 2, "one digest a day, Tuesday and Wednesday")
     }
 
-    @Test func aReminderWhoseConditionEndedIsNotSent() throws {
+    @Test func aReminderWhoseConditionEndedIsNotSent() async throws {
         let p = try place(1, requestedOn: "2026-02-02")   // due 2026-03-16
         try p.drop("answer.ndjson", into: "la-cases", "")  // nothing: only to show other files do not matter
-        try p.cycle("2026-02-20T06:00:00Z")               // 24 days left: no reminder yet
+        try await p.cycle("2026-02-20T06:00:00Z")               // 24 days left: no reminder yet
         #expect(try messages(p).isEmpty)
         let cancelled = SampleExport.laCSV([SampleExport.laRow("LA-1000", requestedOn: "2026-02-02", status: "cancelled",
                                                                updatedAt: "2026-03-05T10:00:00Z")])
         try p.drop("cancel.csv", into: "la-cases", cancelled)
-        try p.cycle("2026-03-10T06:00:00Z")               // 6 days left, but cancelled
+        try await p.cycle("2026-03-10T06:00:00Z")               // 6 days left, but cancelled
         #expect(try messages(p).filter { ($0[0] as String) == "reminder" }.isEmpty)
     }
 
-    @Test func aReminderMissedWhileDownGoesOutOnTheNextCycleAsTheMostUrgentOne() throws {
+    @Test func aReminderMissedWhileDownGoesOutOnTheNextCycleAsTheMostUrgentOne() async throws {
         let p = try place(1, requestedOn: "2026-02-02")   // due 2026-03-16
-        try p.cycle("2026-03-15T06:00:00Z")               // first run the day before: 1 day left
+        try await p.cycle("2026-03-15T06:00:00Z")               // first run the day before: 1 day left
         let reminders = try messages(p).filter { ($0[0] as String) == "reminder" }
         #expect(reminders.map { $0[1] as String } == ["salt-team"])
         #expect(try p.int("SELECT count(*) FROM notice_item WHERE kind = 'reminder' AND suppressed = 1") == 2)
@@ -105,17 +105,17 @@ import Testing
     }
 
     @Test(arguments: [("2026-03-07T09:00:00Z", 0), ("2026-03-09T07:29:00Z", 0), ("2026-03-09T07:30:00Z", 1), ("2026-03-09T22:00:00Z", 1)])
-    func theDigestGoesOutOnWeekdaysAtHalfSevenLocal(now: String, digests: Int) throws {
+    func theDigestGoesOutOnWeekdaysAtHalfSevenLocal(now: String, digests: Int) async throws {
         let p = try place(1)
-        try p.cycle(now)
+        try await p.cycle(now)
         #expect(try messages(p).filter { ($0[0] as String) == "digest" }.count == digests)
-        try p.cycle(now)
+        try await p.cycle(now)
         #expect(try messages(p).filter { ($0[0] as String) == "digest" }.count == digests, "once per day")
     }
 
     @Test func theEmlFileIsAProperMessageByPythonsEmailParser() async throws {
         let p = try place(1)
-        try p.cycle("2026-03-09T08:00:00Z")
+        try await p.cycle("2026-03-09T08:00:00Z")
         _ = try await deliver(p, "2026-03-09T08:00:00Z")
         let digestID = try #require(try messages(p).first { ($0[0] as String) == "digest" }?[5] as String?)
         let path = p.root + "/outbox/" + digestID + ".eml"
@@ -161,7 +161,7 @@ import Testing
 
     @Test func aSendThatWasNeverRecordedIsSentAgainWithTheSameID() async throws {
         let p = try place(1)
-        try p.cycle("2026-03-09T08:00:00Z")
+        try await p.cycle("2026-03-09T08:00:00Z")
         let config = try #require(p.config)
         let channels = try ChannelFactory.make(config)
         // Deliver without recording, as a process killed between the two would.

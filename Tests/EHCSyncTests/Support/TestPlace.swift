@@ -85,10 +85,10 @@ final class TestPlace {
 
     /// Runs one full cycle through the real engine, as at `now` (RFC 3339).
     @discardableResult
-    func cycle(_ now: String) throws -> CycleReport {
+    func cycle(_ now: String) async throws -> CycleReport {
         guard let config, let db else { throw TestFailure("configure the place before running a cycle") }
         let engine = SyncEngine(config: config, db: db, logger: Self.quietLogger)
-        return engine.runCycle(now: try Self.timestamp(now), wallClock: Date())
+        return await engine.runCycle(now: try Self.timestamp(now), wallClock: Date())
     }
 
     /// The store, or a test failure when the place was never configured.
