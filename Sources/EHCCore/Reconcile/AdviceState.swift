@@ -23,10 +23,10 @@ public struct AdviceRules: Sendable, Equatable {
 public struct AdviceState: Sendable, Equatable {
     public var requestID: String
     /// Values the LA has stated (status excluded).
-    public var la: [CanonicalField: String]
+    public var la: FieldValues
     /// Values the provider has stated (status excluded), kept even where the LA owns
     /// the field, so that a disagreement can be seen and can close when it ends.
-    public var provider: [CanonicalField: String]
+    public var provider: FieldValues
     public var laStatus: LAStatus?
     public var providerStatus: ProviderStatus?
     /// The day the provider's status last changed.
@@ -41,7 +41,7 @@ public struct AdviceState: Sendable, Equatable {
     /// With `cancelledAt` it decides rule 7 whatever order the feeds were read in.
     public var providerReportedAt: Timestamp?
 
-    public init(requestID: String, la: [CanonicalField: String] = [:], provider: [CanonicalField: String] = [:],
+    public init(requestID: String, la: FieldValues = [:], provider: FieldValues = [:],
                 laStatus: LAStatus? = nil, providerStatus: ProviderStatus? = nil, providerStatusOn: CivilDate? = nil,
                 answeredOn: CivilDate? = nil, awaitingAmendment: Bool = false, cancelledAt: Timestamp? = nil,
                 providerReportedAt: Timestamp? = nil) {
@@ -57,7 +57,7 @@ public struct AdviceState: Sendable, Equatable {
         self.providerReportedAt = providerReportedAt
     }
 
-    public func side(_ role: Role) -> [CanonicalField: String] { role == .la ? la : provider }
+    public func side(_ role: Role) -> FieldValues { role == .la ? la : provider }
 
     /// The value that stands: the owner's; for identity fields the LA's, else the provider's.
     public func value(_ field: CanonicalField) -> String? {

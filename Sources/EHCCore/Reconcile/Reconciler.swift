@@ -82,7 +82,7 @@ public struct Reconciler: Sendable {
         }
 
         // Values: each side's stated values are kept; the owner's stand (rule 3).
-        for (field, value) in obs.values.sorted(by: { $0.key < $1.key }) where field != .status {
+        for (field, value) in obs.values where field != .status {
             if obs.role == .la { set(&state.la, field, value, side: "la", &changes) }
             else { set(&state.provider, field, value, side: "provider", &changes) }
         }
@@ -122,7 +122,7 @@ public struct Reconciler: Sendable {
         return ReconcilePlan(outcome: outcome, state: state, changes: changes, conflicts: ops, notes: notes)
     }
 
-    private func set(_ side: inout [CanonicalField: String], _ field: CanonicalField, _ value: String,
+    private func set(_ side: inout FieldValues, _ field: CanonicalField, _ value: String,
                      side name: String, _ changes: inout [FieldChange]) {
         let old = side[field]
         guard old != value else { return }

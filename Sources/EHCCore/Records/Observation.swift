@@ -4,12 +4,12 @@
 /// their SPEC names. `status` is kept under `.status` and belongs to `role`'s side.
 public struct Observation: Sendable, Equatable {
     public var role: Role
-    public var values: [CanonicalField: String]
+    public var values: FieldValues
     public var updatedAt: Timestamp?
     /// 1-based line in the source file (or position in a page) where the record starts.
     public var line: Int
 
-    public init(role: Role, values: [CanonicalField: String], updatedAt: Timestamp? = nil, line: Int = 0) {
+    public init(role: Role, values: FieldValues, updatedAt: Timestamp? = nil, line: Int = 0) {
         self.role = role
         self.values = values
         self.updatedAt = updatedAt
@@ -26,10 +26,10 @@ public struct Observation: Sendable, Equatable {
     public var valuesJSON: String {
         var out = "{"
         var first = true
-        for field in values.keys.sorted() {
+        for (field, value) in values {
             if !first { out += "," }
             first = false
-            out += JSONText.quoted(field.rawValue) + ":" + JSONText.quoted(values[field] ?? "")
+            out += JSONText.quoted(field.rawValue) + ":" + JSONText.quoted(value)
         }
         if let updatedAt {
             out += (first ? "" : ",") + "\"updated_at\":" + JSONText.quoted(updatedAt.description)

@@ -115,8 +115,7 @@ public struct RecordMapping: Sendable {
     /// Builds an observation from `(field, raw text)` pairs, applying defaults and
     /// checking every field; the first failing field makes the whole row an error.
     public func observation(line: Int, pairs: [(CanonicalField, String, column: String)]) -> Result<Observation, RowError> {
-        var values: [CanonicalField: String] = [:]
-        values.reserveCapacity(pairs.count + defaults.count)
+        var values = FieldValues()
         var updatedAt: Timestamp?
         /// Validates one value into `values` (or `updatedAt`, parsed once); the error names `column`.
         func accept(_ field: CanonicalField, _ raw: String, column: String) -> RowError? {

@@ -40,8 +40,8 @@ enum AdviceRowCodec {
         func int(_ i: Int32) -> Int64? {
             sqlite3_column_type(raw, i) == SQLITE_NULL ? nil : sqlite3_column_int64(raw, i)
         }
-        var la: [CanonicalField: String] = [:]
-        var provider: [CanonicalField: String] = [:]
+        var la = FieldValues()
+        var provider = FieldValues()
         var i = first + 2
         for role in Role.allCases {
             for field in Schema.sideFields {

@@ -67,7 +67,7 @@ extension AppDatabase {
     /// An observation from its stored canonical JSON.
     static func observation(fromJSON text: String, role: Role, zone: TimeZone) -> Observation? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else { return nil }
-        var values: [CanonicalField: String] = [:]
+        var values = FieldValues()
         var updatedAt: Timestamp?
         for (k, v) in object {
             if k == CanonicalField.updated_at.rawValue { updatedAt = Timestamp.parse(v, zone: zone) }

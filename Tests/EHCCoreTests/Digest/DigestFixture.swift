@@ -11,15 +11,15 @@ enum DigestFixture {
     static let identifiers = ["Amelia", "Okonkwo", "9434765919", "943 476 5919", "2019-03-14", "Siân", "Prys", "4010232137",
                               "401 023 2137", "2020-07-01"]
 
-    static let person: [CanonicalField: String] = [.given_name: "Amelia", .family_name: "Okonkwo-Smith",
+    static let person: FieldValues = [.given_name: "Amelia", .family_name: "Okonkwo-Smith",
                                                     .nhs_number: "9434765919", .date_of_birth: "2019-03-14"]
-    static let welsh: [CanonicalField: String] = [.given_name: "Siân", .family_name: "Prys",
+    static let welsh: FieldValues = [.given_name: "Siân", .family_name: "Prys",
                                                    .nhs_number: "4010232137", .date_of_birth: "2020-07-01"]
 
     static func records(today: String = today) -> [(AdviceState, DeadlineView)] {
         func r(_ id: String, provider: String = "RBT", service: String = "salt", due: String, answered: String? = nil,
-               status: LAStatus = .requested, exception: AdviceException? = nil, la: [CanonicalField: String] = [:],
-               pv: [CanonicalField: String] = [:]) -> (AdviceState, DeadlineView) {
+               status: LAStatus = .requested, exception: AdviceException? = nil, la: FieldValues = [:],
+               pv: FieldValues = [:]) -> (AdviceState, DeadlineView) {
             AdviceSamples.record(id, provider: provider, service: service, due: due, answered: answered, status: status,
                                  exception: exception, laFields: la, providerFields: pv, today: today)
         }

@@ -11,8 +11,8 @@ import Testing
 
     /// A request sent 2026-10-01 (due 2026-11-12) to RBT for `service`.
     func record(service: String = "salt", provider: ProviderStatus? = nil, la: LAStatus = .requested,
-                extra: [CanonicalField: String] = [:], today: String) -> (AdviceState, DeadlineView) {
-        var values: [CanonicalField: String] = [.request_id: "R1", .provider_ods: "RBT", .service: service, .requested_on: "2026-10-01"]
+                extra: FieldValues = [:], today: String) -> (AdviceState, DeadlineView) {
+        var values: FieldValues = [.request_id: "R1", .provider_ods: "RBT", .service: service, .requested_on: "2026-10-01"]
         values.merge(extra) { $1 }
         let s = AdviceState(requestID: "R1", la: values, laStatus: la, providerStatus: provider,
                             answeredOn: provider?.isAnswer == true ? day("2026-11-01") : nil)

@@ -8,10 +8,10 @@ enum AdviceSamples {
     /// A request due on `due` (sent 6 weeks before), optionally answered on `answered`.
     static func record(_ id: String, provider: String? = "RBT", service: String? = "salt", due: String,
                        answered: String? = nil, status laStatus: LAStatus = .requested, exception: AdviceException? = nil,
-                       laFields extraLA: [CanonicalField: String] = [:], providerFields extraProvider: [CanonicalField: String] = [:],
+                       laFields extraLA: FieldValues = [:], providerFields extraProvider: FieldValues = [:],
                        today: String) -> (AdviceState, DeadlineView) {
         let dueDay = CivilDate(iso: due)!
-        var la: [CanonicalField: String] = [.request_id: id, .case_ref: "EHC-" + id,
+        var la: FieldValues = [.request_id: id, .case_ref: "EHC-" + id,
                                             .requested_on: dueDay.adding(days: -42).description]
         if let provider { la[.provider_ods] = provider }
         if let service { la[.service] = service }

@@ -4,7 +4,7 @@ import Testing
 @Suite struct DeadlineTests {
     let rules = AdviceRules()
 
-    func state(_ la: [CanonicalField: String], laStatus: LAStatus = .requested, provider: ProviderStatus? = nil,
+    func state(_ la: FieldValues, laStatus: LAStatus = .requested, provider: ProviderStatus? = nil,
                answered: String? = nil) -> AdviceState {
         AdviceState(requestID: "R1", la: la, laStatus: laStatus, providerStatus: provider, answeredOn: answered.map(day))
     }

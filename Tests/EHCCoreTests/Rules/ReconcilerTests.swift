@@ -3,10 +3,10 @@ import Testing
 
 /// Helpers to write rule tables briefly.
 func day(_ s: String) -> CivilDate { CivilDate(iso: s)! }
-func la(_ v: [CanonicalField: String], at: Int64? = nil) -> Observation {
+func la(_ v: FieldValues, at: Int64? = nil) -> Observation {
     Observation(role: .la, values: v, updatedAt: at.map(Timestamp.init(millis:)))
 }
-func pr(_ v: [CanonicalField: String], at: Int64? = nil) -> Observation {
+func pr(_ v: FieldValues, at: Int64? = nil) -> Observation {
     Observation(role: .provider, values: v, updatedAt: at.map(Timestamp.init(millis:)))
 }
 func opened(_ plan: ReconcilePlan) -> [ConflictDraft] {
@@ -19,7 +19,7 @@ func closedIDs(_ plan: ReconcilePlan) -> [Int64] {
 @Suite struct ReconcilerTests {
     let r = Reconciler()
     let today = day("2026-11-20")
-    let base: [CanonicalField: String] = [.request_id: "R1", .provider_ods: "RBT", .service: "salt", .requested_on: "2026-10-01",
+    let base: FieldValues = [.request_id: "R1", .provider_ods: "RBT", .service: "salt", .requested_on: "2026-10-01",
                                           .nhs_number: "9434765919", .status: "requested"]
 
     func created() -> AdviceState { r.plan(la(base), current: nil, lastFromFeed: nil, conflicts: [], today: today).state }
