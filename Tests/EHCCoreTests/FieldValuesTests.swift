@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import EHCCore
 
@@ -38,5 +39,25 @@ import Testing
         #expect(!v.description.contains("9434765919"))
         #expect(!v.description.contains("Amelia"))
         #expect(v.description.contains("nhs_number"))
+    }
+}
+
+@Suite struct ObservationJSONTests {
+    @Test func valuesJSONRoundTripsAwkwardTextInSpecOrder() throws {
+        let awkward = "Siân \"Bee\" O'Neil\\\n\r\t\u{01}end"
+        let obs = Observation(role: .la, values: [.service: "salt", .request_id: "R1", .dispute_reason: awkward],
+                              updatedAt: Timestamp(millis: 1_767_225_600_000))
+        let text = obs.valuesJSON
+        #expect(text.hasPrefix("{\"request_id\":\"R1\",\"service\":\"salt\",\"dispute_reason\":"))
+        let data = try #require(text.data(using: .utf8))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: String])
+        #expect(object == ["request_id": "R1", "service": "salt", "dispute_reason": awkward,
+                           "updated_at": "2026-01-01T00:00:00Z"])
+    }
+
+    @Test func emptyObservationIsAnEmptyObject() {
+        #expect(Observation(role: .provider, values: [:]).valuesJSON == "{}")
+        #expect(Observation(role: .provider, values: [:], updatedAt: Timestamp(millis: 0)).valuesJSON
+                == "{\"updated_at\":\"1970-01-01T00:00:00Z\"}")
     }
 }

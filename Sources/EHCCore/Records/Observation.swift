@@ -24,17 +24,22 @@ public struct Observation: Sendable, Equatable {
 
     /// The values as a compact JSON object (canonical keys in SPEC order), for the store.
     public var valuesJSON: String {
-        var out = "{"
-        var first = true
+        var out: [UInt8] = []
+        out.reserveCapacity(384)
+        out.append(0x7B)
         for (field, value) in values {
-            if !first { out += "," }
-            first = false
-            out += JSONText.quoted(field.rawValue) + ":" + JSONText.quoted(value)
+            if out.count > 1 { out.append(0x2C) }
+            JSONText.appendQuoted(field.rawValue, to: &out)
+            out.append(0x3A)
+            JSONText.appendQuoted(value, to: &out)
         }
         if let updatedAt {
-            out += (first ? "" : ",") + "\"updated_at\":" + JSONText.quoted(updatedAt.description)
+            if out.count > 1 { out.append(0x2C) }
+            JSONText.appendRaw("\"updated_at\":", to: &out)
+            JSONText.appendQuoted(updatedAt.description, to: &out)
         }
-        return out + "}"
+        out.append(0x7D)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
