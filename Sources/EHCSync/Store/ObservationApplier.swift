@@ -1,6 +1,7 @@
 import EHCCore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Applies observations inside one open write transaction, with cached prepared
 /// statements: the bulk path of every feed. Made per file or page; not shared.
@@ -31,6 +32,56 @@ public final class ObservationApplier {
         self.today = today
     }
 
+    /// The statements of the per-record path, prepared once per applier: GRDB's
+    /// `cachedStatement(sql:)` hashes the whole SQL text on every call, several
+    /// kilobytes a record across the five statements.
+    private enum Query: Int, CaseIterable {
+        case mark, load, upsert, markUpsert, observationInsert
+        var sql: String {
+            switch self {
+            case .mark: return "SELECT row_hash, updated_at FROM advice_feed WHERE feed_id = ? AND request_id = ?"
+            case .load: return AdviceRowCodec.selectSQL
+            case .upsert: return AdviceRowCodec.upsertSQL
+            case .markUpsert: return """
+                INSERT INTO advice_feed(feed_id, request_id, updated_at, row_hash) VALUES (?, ?, ?, ?)
+                ON CONFLICT(feed_id, request_id) DO UPDATE SET
+                  updated_at = max(coalesce(advice_feed.updated_at, excluded.updated_at), coalesce(excluded.updated_at, advice_feed.updated_at)),
+                  row_hash = excluded.row_hash
+                """
+            case .observationInsert: return """
+                INSERT INTO observation(feed_id, source, line, request_id, updated_at, applied_at, outcome, values_json, changes_json, notes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+            }
+        }
+    }
+    private var prepared = [Statement?](repeating: nil, count: Query.allCases.count)
+
+    private func statement(_ query: Query) throws -> Statement {
+        if let s = prepared[query.rawValue] { return s }
+        let s = try db.makeStatement(sql: query.sql)
+        prepared[query.rawValue] = s
+        return s
+    }
+
+    /// Set when the store held no record and this feed no mark as the file began (a
+    /// first load): then only requests this applier wrote can exist, and the lookups
+    /// of every other request are known to miss without asking SQLite.
+    private var freshStore = false
+    /// Request ids (hashed) this applier has written, meaningful with `freshStore`.
+    private var written = RowHashSet(capacity: 0)
+
+    private static func idHash(_ requestID: String) -> Int64 {
+        var h = RowHash()
+        h.combine(requestID)
+        return h.signed
+    }
+
+    /// True when `requestID` certainly has neither a record nor a mark yet.
+    private func certainlyNew(_ requestID: String) -> Bool {
+        freshStore && !written.contains(Self.idHash(requestID))
+    }
+
     /// This feed's stored row hashes, loaded once for a large file: a row found here
     /// is unchanged without any query (its hash covers the request id).
     public private(set) var knownRows: RowHashSet?
@@ -43,6 +94,8 @@ public final class ObservationApplier {
         let cursor = try Int64.fetchCursor(db, sql: "SELECT row_hash FROM advice_feed WHERE feed_id = ?", arguments: [feedID])
         while let h = try cursor.next() { set.insert(h) }
         knownRows = set
+        freshStore = try count == 0 && (Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM advice)") ?? false)
+        if freshStore { written = RowHashSet(capacity: 1024) }
     }
 
     /// The in-memory check: true when the row is known unchanged (and counted).
@@ -67,9 +120,17 @@ public final class ObservationApplier {
 
     func feedMark(_ requestID: String) throws -> (rowHash: Int64, updatedAt: Timestamp?)? {
         if let last = lastMark, last.requestID == requestID { return last.mark }
-        let stmt = try db.cachedStatement(sql: "SELECT row_hash, updated_at FROM advice_feed WHERE feed_id = ? AND request_id = ?")
-        let mark = try Row.fetchOne(stmt, arguments: [feedID, requestID]).map {
-            (rowHash: $0[0] as Int64, updatedAt: ($0[1] as Int64?).map(Timestamp.init(millis:)))
+        var mark: (rowHash: Int64, updatedAt: Timestamp?)?
+        if !certainlyNew(requestID) {
+            let stmt = try statement(.mark)
+            var b = RawBinder(stmt)
+            b.bind(feedID); b.bind(requestID)
+            if try RawStep.next(stmt, in: db) {
+                let raw = stmt.sqliteStatement
+                mark = (rowHash: sqlite3_column_int64(raw, 0),
+                        updatedAt: sqlite3_column_type(raw, 1) == SQLITE_NULL ? nil : Timestamp(millis: sqlite3_column_int64(raw, 1)))
+                RawStep.finish(stmt)
+            }
         }
         lastMark = (requestID, mark)
         return mark
@@ -123,12 +184,15 @@ public final class ObservationApplier {
     func applyLinked(_ obs: Observation, requestID: String, linkedBy: String?, source: String, rowHash: Int64,
                      observationID: Int64?) throws -> ReconcilePlan {
         let mark = try feedMark(requestID).map { FeedMark(updatedAt: $0.updatedAt) }
-        let loadStmt = try db.cachedStatement(sql: AdviceRowCodec.selectSQL)
-        try loadStmt.setArguments([requestID])
         var loaded: (AdviceState, conflictsEver: Int)?
-        if try RawStep.next(loadStmt, in: db) {
-            loaded = AdviceRowCodec.state(raw: loadStmt.sqliteStatement)
-            RawStep.finish(loadStmt)
+        if !certainlyNew(requestID) {
+            let loadStmt = try statement(.load)
+            var b = RawBinder(loadStmt)
+            b.bind(requestID)
+            if try RawStep.next(loadStmt, in: db) {
+                loaded = AdviceRowCodec.state(raw: loadStmt.sqliteStatement)
+                RawStep.finish(loadStmt)
+            }
         }
         let conflicts = (loaded?.conflictsEver ?? 0) > 0 ? try storedConflicts(requestID) : []
         var observation = obs
@@ -139,20 +203,17 @@ public final class ObservationApplier {
         if let linkedBy { notes.insert("linked by \(linkedBy)", at: 0) }
         if plan.outcome != .stale {
             if plan.outcome != .unchanged || !plan.conflicts.isEmpty {
-                let upsert = try db.cachedStatement(sql: AdviceRowCodec.upsertSQL)
-                try AdviceRowCodec.upsert(upsert, plan.state, rules: reconciler.rules, now: now, in: db)
+                try AdviceRowCodec.upsert(try statement(.upsert), plan.state, rules: reconciler.rules, now: now, in: db)
                 let opened = try applyConflictOps(plan.conflicts, requestID: requestID)
                 if let notices, !opened.isEmpty || plan.state.isDisputed {
                     try notices.record(db, state: plan.state, opened: opened, today: today, now: now)
                 }
             }
-            let markUpsert = try db.cachedStatement(sql: """
-                INSERT INTO advice_feed(feed_id, request_id, updated_at, row_hash) VALUES (?, ?, ?, ?)
-                ON CONFLICT(feed_id, request_id) DO UPDATE SET
-                  updated_at = max(coalesce(advice_feed.updated_at, excluded.updated_at), coalesce(excluded.updated_at, advice_feed.updated_at)),
-                  row_hash = excluded.row_hash
-                """)
-            try markUpsert.execute(arguments: [feedID, requestID, obs.updatedAt?.millis, rowHash])
+            let markUpsert = try statement(.markUpsert)
+            var mb = RawBinder(markUpsert)
+            mb.bind(feedID); mb.bind(requestID); mb.bind(obs.updatedAt?.millis); mb.bind(rowHash)
+            try RawBinder.run(markUpsert, in: db)
+            if freshStore { written.insert(Self.idHash(requestID)) }
             lastMark = nil
             // Never link a provider's reference to a request whose identity it disputes.
             if obs.role == .provider, plan.outcome != .identityMismatch, let ref = obs.values[.provider_ref] {
@@ -175,10 +236,7 @@ public final class ObservationApplier {
             try db.execute(sql: "UPDATE observation SET request_id = ?, outcome = ?, changes_json = ?, notes = ? WHERE id = ?",
                            arguments: [requestID, plan.outcome.rawValue, changes, noteText, observationID])
         } else {
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO observation(feed_id, source, line, request_id, updated_at, applied_at, outcome, values_json, changes_json, notes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try statement(.observationInsert)
             var b = RawBinder(insert)
             b.bind(feedID); b.bind(source); b.bind(obs.line); b.bind(requestID); b.bind(obs.updatedAt?.millis)
             b.bind(now.millis); b.bind(plan.outcome.rawValue); b.bind(obs.valuesJSON); b.bind(changes); b.bind(noteText)

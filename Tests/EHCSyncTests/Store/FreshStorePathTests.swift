@@ -1,0 +1,54 @@
+import EHCCore
+import Foundation
+import GRDB
+import Testing
+@testable import EHCSync
+
+/// A first load into an empty store skips the per-record lookups (nothing can be there
+/// but what the file itself wrote). The shortcut must not change a single outcome: the
+/// same observations applied with and without it leave the same records and audit.
+@Suite struct FreshStorePathTests {
+    static func obs(_ id: String, _ caseRef: String, _ status: String, at iso: String, line: Int) throws -> Observation {
+        let t = try #require(Timestamp.parse(iso, zone: .gmt))
+        return Observation(role: .la, values: [.request_id: id, .case_ref: caseRef, .provider_ods: "RBT", .service: "salt",
+                                               .requested_on: "2026-03-02", .status: status], updatedAt: t, line: line)
+    }
+
+    /// Applies the observations in one transaction; returns each record's row and the audit outcomes.
+    static func apply(_ observations: [Observation], fastPath: Bool) throws -> (records: [[String?]], outcomes: [String]) {
+        let dir = FileManager.default.temporaryDirectory.path + "/ehcsync-fresh-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try AppDatabase(path: dir + "/s.sqlite")
+        let now = try #require(Timestamp.parse("2026-03-10T09:00:00Z", zone: .gmt))
+        try store.write { db in
+            try db.execute(sql: "INSERT INTO feed(id, name, role) VALUES (1, 'la', 'la')")
+            let applier = ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now,
+                                             today: now.localDate(in: .gmt))
+            if fastPath { try applier.loadKnownRows() }
+            for (i, o) in observations.enumerated() { try applier.apply(o, source: "f.csv", rowHash: Int64(i + 1)) }
+        }
+        return try store.read { db in
+            let records = try Row.fetchAll(db, sql: "SELECT request_id, la_case_ref, la_status, status FROM advice ORDER BY request_id")
+                .map { row in (0..<4).map { row[$0] as String? } }
+            let outcomes = try String.fetchAll(db, sql: "SELECT outcome FROM observation ORDER BY id")
+            return (records, outcomes)
+        }
+    }
+
+    @Test func repeatsWithinTheFirstFileAreSeenWithTheShortcut() throws {
+        let rows = [
+            try Self.obs("R1", "EHC/1", "requested", at: "2026-03-02T10:00:00Z", line: 2),
+            try Self.obs("R2", "EHC/2", "requested", at: "2026-03-02T10:00:00Z", line: 3),
+            try Self.obs("R1", "EHC/1a", "requested", at: "2026-03-03T10:00:00Z", line: 4),  // newer: updates R1
+            try Self.obs("R1", "EHC/1b", "requested", at: "2026-03-01T10:00:00Z", line: 5),  // older: stale
+            try Self.obs("R2", "EHC/2", "cancelled", at: "2026-03-04T10:00:00Z", line: 6),
+        ]
+        let fast = try Self.apply(rows, fastPath: true)
+        let slow = try Self.apply(rows, fastPath: false)
+        #expect(fast.records == slow.records)
+        #expect(fast.outcomes == slow.outcomes)
+        #expect(fast.outcomes == ["created", "created", "updated", "stale", "updated"])
+        #expect(fast.records == [["R1", "EHC/1a", "requested", "requested"], ["R2", "EHC/2", "cancelled", "cancelled"]])
+    }
+}
