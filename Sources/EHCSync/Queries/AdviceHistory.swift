@@ -30,7 +30,8 @@ public struct AdviceHistory: Sendable {
         return try db.read { db in
             let entries = try Row.fetchAll(db, sql: """
                 SELECT o.id, f.name, o.source, o.line, o.applied_at, o.updated_at, o.outcome, o.values_json, o.changes_json, o.notes
-                FROM observation o JOIN feed f ON f.id = o.feed_id WHERE o.request_id = ? ORDER BY o.id
+                FROM observation o JOIN feed f ON f.id = o.feed_id
+                WHERE o.advice_id = (SELECT id FROM advice WHERE request_id = ?) ORDER BY o.id
                 """, arguments: [requestID]).map { r in
                 let outcome: String = r[6]
                 let values: String = r[7]

@@ -39,18 +39,22 @@ public final class ObservationApplier {
         case mark, load, upsert, markUpsert, observationInsert
         var sql: String {
             switch self {
-            case .mark: return "SELECT row_hash, updated_at FROM advice_feed WHERE feed_id = ? AND request_id = ?"
-            case .load: return AdviceRowCodec.selectSQL
+            case .mark: return """
+                SELECT f.row_hash, f.updated_at FROM advice a JOIN advice_feed f ON f.feed_id = ? AND f.advice_id = a.id
+                WHERE a.request_id = ?
+                """
+            case .load: return AdviceRowCodec.select(extra: ["id"], where: "request_id = ?")
             case .upsert: return AdviceRowCodec.upsertSQL
             case .markUpsert: return """
-                INSERT INTO advice_feed(feed_id, request_id, updated_at, row_hash) VALUES (?, ?, ?, ?)
-                ON CONFLICT(feed_id, request_id) DO UPDATE SET
+                INSERT INTO advice_feed(feed_id, advice_id, updated_at, row_hash) VALUES (?, ?, ?, ?)
+                ON CONFLICT(feed_id, advice_id) DO UPDATE SET
                   updated_at = max(coalesce(advice_feed.updated_at, excluded.updated_at), coalesce(excluded.updated_at, advice_feed.updated_at)),
                   row_hash = excluded.row_hash
                 """
             case .observationInsert: return """
-                INSERT INTO observation(feed_id, source, line, request_id, updated_at, applied_at, outcome, values_json, changes_json, notes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO observation(feed_id, source, line, request_id, advice_id, updated_at, applied_at, outcome, values_json,
+                  changes_json, notes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
             }
         }
@@ -185,12 +189,14 @@ public final class ObservationApplier {
                      observationID: Int64?) throws -> ReconcilePlan {
         let mark = try feedMark(requestID).map { FeedMark(updatedAt: $0.updatedAt) }
         var loaded: (AdviceState, conflictsEver: Int)?
+        var adviceID: Int64?
         if !certainlyNew(requestID) {
             let loadStmt = try statement(.load)
             var b = RawBinder(loadStmt)
             b.bind(requestID)
             if try RawStep.next(loadStmt, in: db) {
                 loaded = AdviceRowCodec.state(raw: loadStmt.sqliteStatement)
+                adviceID = sqlite3_column_int64(loadStmt.sqliteStatement, AdviceRowCodec.stateColumnCount)
                 RawStep.finish(loadStmt)
             }
         }
@@ -204,6 +210,7 @@ public final class ObservationApplier {
         if plan.outcome != .stale {
             if plan.outcome != .unchanged || !plan.conflicts.isEmpty {
                 try AdviceRowCodec.upsert(try statement(.upsert), plan.state, rules: reconciler.rules, now: now, in: db)
+                if adviceID == nil { adviceID = db.lastInsertedRowID }
                 let opened = try applyConflictOps(plan.conflicts, requestID: requestID)
                 if let notices, !opened.isEmpty || plan.state.isDisputed {
                     try notices.record(db, state: plan.state, opened: opened, today: today, now: now)
@@ -211,7 +218,7 @@ public final class ObservationApplier {
             }
             let markUpsert = try statement(.markUpsert)
             var mb = RawBinder(markUpsert)
-            mb.bind(feedID); mb.bind(requestID); mb.bind(obs.updatedAt?.millis); mb.bind(rowHash)
+            mb.bind(feedID); mb.bind(adviceID); mb.bind(obs.updatedAt?.millis); mb.bind(rowHash)
             try RawBinder.run(markUpsert, in: db)
             if freshStore { written.insert(Self.idHash(requestID)) }
             lastMark = nil
@@ -233,12 +240,12 @@ public final class ObservationApplier {
         let changes = plan.changes.isEmpty || plan.outcome == .created ? nil : Self.changesJSON(plan.changes)
         let noteText = notes.isEmpty ? nil : notes.joined(separator: "; ")
         if let observationID {
-            try db.execute(sql: "UPDATE observation SET request_id = ?, outcome = ?, changes_json = ?, notes = ? WHERE id = ?",
-                           arguments: [requestID, plan.outcome.rawValue, changes, noteText, observationID])
+            try db.execute(sql: "UPDATE observation SET request_id = ?, advice_id = ?, outcome = ?, changes_json = ?, notes = ? WHERE id = ?",
+                           arguments: [requestID, adviceID, plan.outcome.rawValue, changes, noteText, observationID])
         } else {
             let insert = try statement(.observationInsert)
             var b = RawBinder(insert)
-            b.bind(feedID); b.bind(source); b.bind(obs.line); b.bind(requestID); b.bind(obs.updatedAt?.millis)
+            b.bind(feedID); b.bind(source); b.bind(obs.line); b.bind(requestID); b.bind(adviceID); b.bind(obs.updatedAt?.millis)
             b.bind(now.millis); b.bind(plan.outcome.rawValue); b.bind(obs.valuesJSON); b.bind(changes); b.bind(noteText)
             try RawBinder.run(insert, in: db)
         }

@@ -162,6 +162,29 @@ enum Schema {
             ) WITHOUT ROWID;
             """)
         }
+        // Audit rows and feed marks keyed by the record's integer id rather than its
+        // request id: a first load then appends to both (ids grow with each new record)
+        // instead of inserting into two more B-trees keyed by random text.
+        m.registerMigration("v3-keys-by-advice-id") { db in
+            try db.execute(sql: """
+            ALTER TABLE observation ADD COLUMN advice_id INTEGER REFERENCES advice(id);
+            UPDATE observation SET advice_id = (SELECT a.id FROM advice a WHERE a.request_id = observation.request_id)
+              WHERE request_id IS NOT NULL;
+            DROP INDEX observation_request;
+            CREATE INDEX observation_advice ON observation(advice_id) WHERE advice_id IS NOT NULL;
+            CREATE TABLE advice_feed_v3 (
+              feed_id INTEGER NOT NULL REFERENCES feed(id),
+              advice_id INTEGER NOT NULL REFERENCES advice(id),
+              updated_at INTEGER,
+              row_hash INTEGER NOT NULL,
+              PRIMARY KEY (feed_id, advice_id)
+            ) WITHOUT ROWID;
+            INSERT INTO advice_feed_v3(feed_id, advice_id, updated_at, row_hash)
+              SELECT f.feed_id, a.id, f.updated_at, f.row_hash FROM advice_feed f JOIN advice a ON a.request_id = f.request_id;
+            DROP TABLE advice_feed;
+            ALTER TABLE advice_feed_v3 RENAME TO advice_feed;
+            """)
+        }
         return m
     }
 }

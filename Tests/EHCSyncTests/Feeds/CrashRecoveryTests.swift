@@ -126,7 +126,7 @@ import Testing
         // Values: the newest row per request id, whatever order the files were taken in.
         let stored = try place.rows("""
             SELECT a.request_id, a.la_case_ref, a.la_requested_on, f.updated_at
-            FROM advice a JOIN advice_feed f ON f.request_id = a.request_id
+            FROM advice a JOIN advice_feed f ON f.advice_id = a.id
             """)
         var wrong: [String] = []
         for row in stored {
