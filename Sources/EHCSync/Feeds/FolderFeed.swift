@@ -30,6 +30,9 @@ public struct FolderFeed {
     /// Files at least this large (about 30,000 rows) check rows against the feed's
     /// stored hashes in memory instead of one query a row.
     static let knownRowsThreshold: Int64 = 4 << 20
+    /// Files from this size are decoded and validated on a second thread while the
+    /// writer applies them; below it a thread costs more than it saves.
+    static let pipelineThreshold: Int64 = 256 << 10
 
     public init(feed: FeedConfig, folder: FolderFeedConfig, mapping: RecordMapping, rules: AdviceRules,
                 zone: TimeZone, db: AppDatabase) throws {
@@ -97,7 +100,17 @@ public struct FolderFeed {
                     if errors == nil { errors = try ErrorsFile(finalPath: errorsPath, header: "# \(feed.name): rows of \(file.name) that were skipped; the other rows were applied") }
                     try errors?.append(rowError.description)
                 }
-                try Self.decode(path: fullPath, format: feed.format, csv: feed.mapping) { try ingestor.handle($0) }
+                if size >= Self.pipelineThreshold {
+                    // Decoding and validation on a second thread; SQLite writes here.
+                    let preparer = ingestor.detachedPreparer
+                    let format = feed.format, csv = feed.mapping
+                    try RecordPipeline<RecordPreparer.Prepared>.run(produce: { emit in
+                        var preparer = preparer
+                        try Self.decode(path: fullPath, format: format, csv: csv) { try emit(try preparer.prepare($0)) }
+                    }, consume: { try ingestor.ingest($0) })
+                } else {
+                    try Self.decode(path: fullPath, format: feed.format, csv: feed.mapping) { try ingestor.handle($0) }
+                }
                 try db.execute(sql: """
                     INSERT INTO source_file(feed_id, name, content_sha256, size, outcome, rows_read, rows_applied, rows_unchanged,
                       rows_stale, rows_unmatched, rows_failed, taken_at) VALUES (?, ?, ?, ?, 'applied', ?, ?, ?, ?, ?, ?, ?)

@@ -1,67 +1,70 @@
 import EHCCore
 import Foundation
 
-/// Turns decoded records of one file or page into applied observations: maps and
-/// validates each, skips unchanged rows fast, and reports row errors to `onRowError`.
-/// Shared by every transport, so a row means the same from a folder or an endpoint.
-final class RecordIngestor {
-    let mapping: RecordMapping
-    let applier: ObservationApplier
-    let source: String
-    let seed: UInt64
-    let onRowError: (RowError) throws -> Void
-    private var layout: CSVLayout?
-    private(set) var rowsRead = 0
-    private(set) var rowsFailed = 0
-    private(set) var unknownKeys: Set<String> = []
+/// The pure half of taking in a record: maps, validates and hashes it, and writes its
+/// values as JSON for the audit trail. It touches no store, so a large file's records
+/// are prepared on a second thread while the writer applies the ones before them.
+struct RecordPreparer: Sendable {
+    /// One decoded record, ready for the writer.
+    enum Prepared: Sendable {
+        /// Nothing to apply: a header row (its layout is now known).
+        case nothing
+        /// Hashes the same as a row this feed sent before (`knownRows`).
+        case knownUnchanged
+        /// A data row: its request id as written (for the repeat check), its hash, and
+        /// the observation or the first field that failed.
+        case row(requestID: String?, hash: Int64, result: Result<Observation, RowError>, valuesJSON: String?)
+        /// A record that could not be read at all.
+        case failed(RowError)
+    }
 
-    init(mapping: RecordMapping, applier: ObservationApplier, source: String, seed: UInt64,
-         onRowError: @escaping (RowError) throws -> Void) {
+    let mapping: RecordMapping
+    let seed: UInt64
+    /// The feed's stored row hashes, when loaded for a large file.
+    let knownRows: RowHashSet?
+    /// JSON key → canonical field, from the feed's `columns` (or the canonical names).
+    private let keyFor: [String: CanonicalField]
+    private var layout: CSVLayout?
+
+    init(mapping: RecordMapping, seed: UInt64, knownRows: RowHashSet?) {
         self.mapping = mapping
-        self.applier = applier
-        self.source = source
         self.seed = seed
-        self.onRowError = onRowError
+        self.knownRows = knownRows
         var keyFor: [String: CanonicalField] = [:]
         for field in CanonicalField.allCases { keyFor[mapping.columns[field] ?? field.rawValue] = field }
         self.keyFor = keyFor
     }
 
-    /// JSON key → canonical field, from the feed's `columns` (or the canonical names).
-    private let keyFor: [String: CanonicalField]
-
-    /// Handles one decoded record. Throws `LayoutError` for a header that cannot be mapped.
-    func handle(_ record: DecodedRecord) throws {
+    /// Prepares one decoded record. Throws `LayoutError` for a header that cannot be mapped.
+    mutating func prepare(_ record: DecodedRecord) throws -> Prepared {
         switch record {
         case .header(_, let names):
             layout = try CSVLayout(header: names, mapping: mapping)
+            return .nothing
         case .row(let line, let fields):
-            guard let layout else { return }
-            rowsRead += 1
+            guard let layout else { return .nothing }
             let hash = layout.rawHash(fields, seed: seed)
-            if applier.isKnownUnchanged(rowHash: hash) { return }
-            if let rid = layout.rawRequestID(fields), try applier.isUnchanged(requestID: rid, rowHash: hash) { return }
-            switch layout.observation(fields, line: line, mapping: mapping) {
-            case .success(let obs): try applier.apply(obs, source: source, rowHash: hash)
-            case .failure(let error): try fail(error)
-            }
+            if knownRows?.contains(hash) == true { return .knownUnchanged }
+            return Self.row(requestID: layout.rawRequestID(fields), hash: hash,
+                            result: layout.observation(fields, line: line, mapping: mapping))
         case .object(let line, let fields):
-            rowsRead += 1
-            try handleObject(line: line, fields: fields)
+            return prepareObject(line: line, fields: fields)
         case .bad(let line, let message):
-            rowsRead += 1
-            try fail(RowError(line: line, message: message))
+            return .failed(RowError(line: line, message: message))
         }
     }
 
-    private func handleObject(line: Int, fields: [String: JSONFieldValue]) throws {
+    private static func row(requestID: String?, hash: Int64, result: Result<Observation, RowError>) -> Prepared {
+        let json: String?
+        if case .success(let obs) = result { json = obs.valuesJSON } else { json = nil }
+        return .row(requestID: requestID, hash: hash, result: result, valuesJSON: json)
+    }
+
+    private func prepareObject(line: Int, fields: [String: JSONFieldValue]) -> Prepared {
         var pairs: [(CanonicalField, String, column: String)] = []
         var hash = RowHash(seed: seed)
         for key in fields.keys.sorted() {
-            guard let field = keyFor[key] else {
-                unknownKeys.insert(key)
-                continue
-            }
+            guard let field = keyFor[key] else { continue }
             switch fields[key] {
             case .text(let s)?:
                 pairs.append((field, s, column: key))
@@ -69,17 +72,66 @@ final class RecordIngestor {
             case .null?, nil:
                 continue
             case .bool?:
-                return try fail(RowError(line: line, field: field.rawValue, column: key, message: "must be text, not true/false"))
+                return .failed(RowError(line: line, field: field.rawValue, column: key, message: "must be text, not true/false"))
             case .nested(let kind)?:
-                return try fail(RowError(line: line, field: field.rawValue, column: key, message: "must be text, not a JSON \(kind)"))
+                return .failed(RowError(line: line, field: field.rawValue, column: key, message: "must be text, not a JSON \(kind)"))
             }
         }
-        if applier.isKnownUnchanged(rowHash: hash.signed) { return }
+        if knownRows?.contains(hash.signed) == true { return .knownUnchanged }
         let rid = pairs.first(where: { $0.0 == .request_id })?.1.trimmedASCIIWhitespace
-        if let rid, !rid.isEmpty, try applier.isUnchanged(requestID: rid, rowHash: hash.signed) { return }
-        switch mapping.observation(line: line, pairs: pairs) {
-        case .success(let obs): try applier.apply(obs, source: source, rowHash: hash.signed)
-        case .failure(let error): try fail(error)
+        return Self.row(requestID: rid?.isEmpty == false ? rid : nil, hash: hash.signed,
+                        result: mapping.observation(line: line, pairs: pairs))
+    }
+}
+
+/// Turns decoded records of one file or page into applied observations: maps and
+/// validates each, skips unchanged rows fast, and reports row errors to `onRowError`.
+/// Shared by every transport, so a row means the same from a folder or an endpoint.
+final class RecordIngestor {
+    let applier: ObservationApplier
+    let source: String
+    let onRowError: (RowError) throws -> Void
+    private var preparer: RecordPreparer
+    private(set) var rowsRead = 0
+    private(set) var rowsFailed = 0
+
+    init(mapping: RecordMapping, applier: ObservationApplier, source: String, seed: UInt64,
+         onRowError: @escaping (RowError) throws -> Void) {
+        self.applier = applier
+        self.source = source
+        self.onRowError = onRowError
+        preparer = RecordPreparer(mapping: mapping, seed: seed, knownRows: applier.knownRows)
+    }
+
+    /// A preparer like this ingestor's own, for another thread.
+    var detachedPreparer: RecordPreparer {
+        RecordPreparer(mapping: preparer.mapping, seed: preparer.seed, knownRows: preparer.knownRows)
+    }
+
+    /// Prepares and applies one decoded record on this thread. Throws `LayoutError`
+    /// for a header that cannot be mapped.
+    func handle(_ record: DecodedRecord) throws {
+        try ingest(try preparer.prepare(record))
+    }
+
+    /// Applies one record prepared here or on another thread.
+    func ingest(_ prepared: RecordPreparer.Prepared) throws {
+        switch prepared {
+        case .nothing:
+            return
+        case .knownUnchanged:
+            rowsRead += 1
+            applier.countKnownUnchanged()
+        case .failed(let error):
+            rowsRead += 1
+            try fail(error)
+        case .row(let requestID, let hash, let result, let valuesJSON):
+            rowsRead += 1
+            if let requestID, try applier.isUnchanged(requestID: requestID, rowHash: hash) { return }
+            switch result {
+            case .success(let obs): try applier.apply(obs, source: source, rowHash: hash, valuesJSON: valuesJSON)
+            case .failure(let error): try fail(error)
+            }
         }
     }
 

@@ -109,6 +109,9 @@ public final class ObservationApplier {
         return true
     }
 
+    /// Counts a row found unchanged in `knownRows` by another thread.
+    func countKnownUnchanged() { counts.unchanged += 1 }
+
     /// The fast path for full re-exports: true when this feed's last row for the
     /// request hashed the same, so the row says nothing new and needs no validation.
     public func isUnchanged(requestID: String, rowHash: Int64) throws -> Bool {
@@ -141,13 +144,16 @@ public final class ObservationApplier {
     }
 
     /// Links, plans and applies one observation (SPEC §4), recording it in the audit trail.
-    public func apply(_ obs: Observation, source: String, rowHash: Int64) throws {
+    /// `valuesJSON`, when given, is `obs.valuesJSON` made ahead (on the thread that
+    /// validated the record).
+    public func apply(_ obs: Observation, source: String, rowHash: Int64, valuesJSON: String? = nil) throws {
         let link = try self.link(obs)
         guard let requestID = link.requestID else {
-            try park(obs, source: source, reason: link.reason ?? "no open request matches")
+            try park(obs, source: source, reason: link.reason ?? "no open request matches", valuesJSON: valuesJSON)
             return
         }
-        _ = try applyLinked(obs, requestID: requestID, linkedBy: link.how, source: source, rowHash: rowHash, observationID: nil)
+        _ = try applyLinked(obs, requestID: requestID, linkedBy: link.how, source: source, rowHash: rowHash, observationID: nil,
+                            valuesJSON: valuesJSON)
     }
 
     struct Link { var requestID: String?; var how: String?; var reason: String? }
@@ -186,7 +192,7 @@ public final class ObservationApplier {
     /// parked observation of that id is updated instead of a new one recorded.
     @discardableResult
     func applyLinked(_ obs: Observation, requestID: String, linkedBy: String?, source: String, rowHash: Int64,
-                     observationID: Int64?) throws -> ReconcilePlan {
+                     observationID: Int64?, valuesJSON: String? = nil) throws -> ReconcilePlan {
         let mark = try feedMark(requestID).map { FeedMark(updatedAt: $0.updatedAt) }
         var loaded: (AdviceState, conflictsEver: Int)?
         var adviceID: Int64?
@@ -246,15 +252,15 @@ public final class ObservationApplier {
             let insert = try statement(.observationInsert)
             var b = RawBinder(insert)
             b.bind(feedID); b.bind(source); b.bind(obs.line); b.bind(requestID); b.bind(adviceID); b.bind(obs.updatedAt?.millis)
-            b.bind(now.millis); b.bind(plan.outcome.rawValue); b.bind(obs.valuesJSON); b.bind(changes); b.bind(noteText)
+            b.bind(now.millis); b.bind(plan.outcome.rawValue); b.bind(valuesJSON ?? obs.valuesJSON); b.bind(changes); b.bind(noteText)
             try RawBinder.run(insert, in: db)
         }
         return plan
     }
 
     /// Keeps an observation that links to nothing yet, with an open `unmatched_response`.
-    func park(_ obs: Observation, source: String, reason: String) throws {
-        let values = obs.valuesJSON
+    func park(_ obs: Observation, source: String, reason: String, valuesJSON: String? = nil) throws {
+        let values = valuesJSON ?? obs.valuesJSON
         let dup = try db.cachedStatement(sql: """
             SELECT 1 FROM pending_observation p JOIN observation o ON o.id = p.observation_id
             WHERE p.feed_id = ? AND o.values_json = ?
