@@ -20,13 +20,19 @@ enum AdviceRowCodec {
     /// One record by its request id.
     static let selectSQL = select(where: "request_id = ?")
 
+    /// Columns bound by `upsert(_:_:rules:now:in:)`, in order.
+    private static let writtenColumns = ["request_id"] + stateColumns + ["status", "due_on", "working_due_on", "created_at", "changed_at"]
+
     static let upsertSQL: String = {
-        let cols = ["request_id"] + stateColumns + ["status", "due_on", "working_due_on", "created_at", "changed_at"]
         let updates = (stateColumns + ["status", "due_on", "working_due_on", "changed_at"]).map { "\($0) = excluded.\($0)" }
-        return "INSERT INTO advice(" + cols.joined(separator: ", ") + ") VALUES ("
-            + Array(repeating: "?", count: cols.count).joined(separator: ", ") + ") ON CONFLICT(request_id) DO UPDATE SET "
-            + updates.joined(separator: ", ")
+        return insertSQL + " ON CONFLICT(request_id) DO UPDATE SET " + updates.joined(separator: ", ")
     }()
+
+    /// A record known to be new: a plain insert, a shorter program for SQLite than
+    /// the upsert. Bound exactly as `upsertSQL`.
+    static let insertSQL: String =
+        "INSERT INTO advice(" + writtenColumns.joined(separator: ", ") + ") VALUES ("
+            + Array(repeating: "?", count: writtenColumns.count).joined(separator: ", ") + ")"
 
     /// Decodes the state columns of the current row of a raw statement, starting at
     /// `first` (request_id, conflicts_ever, then `stateColumns`). Reads each column

@@ -34,9 +34,9 @@ public final class ObservationApplier {
 
     /// The statements of the per-record path, prepared once per applier: GRDB's
     /// `cachedStatement(sql:)` hashes the whole SQL text on every call, several
-    /// kilobytes a record across the five statements.
+    /// kilobytes a record across its statements.
     private enum Query: Int, CaseIterable {
-        case mark, load, upsert, markUpsert, observationInsert
+        case mark, load, insert, upsert, markUpsert, observationInsert
         var sql: String {
             switch self {
             case .mark: return """
@@ -44,6 +44,7 @@ public final class ObservationApplier {
                 WHERE a.request_id = ?
                 """
             case .load: return AdviceRowCodec.select(extra: ["id"], where: "request_id = ?")
+            case .insert: return AdviceRowCodec.insertSQL
             case .upsert: return AdviceRowCodec.upsertSQL
             case .markUpsert: return """
                 INSERT INTO advice_feed(feed_id, advice_id, updated_at, row_hash) VALUES (?, ?, ?, ?)
@@ -215,7 +216,8 @@ public final class ObservationApplier {
         if let linkedBy { notes.insert("linked by \(linkedBy)", at: 0) }
         if plan.outcome != .stale {
             if plan.outcome != .unchanged || !plan.conflicts.isEmpty {
-                try AdviceRowCodec.upsert(try statement(.upsert), plan.state, rules: reconciler.rules, now: now, in: db)
+                try AdviceRowCodec.upsert(try statement(adviceID == nil ? .insert : .upsert), plan.state, rules: reconciler.rules,
+                                          now: now, in: db)
                 if adviceID == nil { adviceID = db.lastInsertedRowID }
                 let opened = try applyConflictOps(plan.conflicts, requestID: requestID)
                 if let notices, !opened.isEmpty || plan.state.isDisputed {

@@ -164,7 +164,10 @@ enum Schema {
         }
         // Audit rows and feed marks keyed by the record's integer id rather than its
         // request id: a first load then appends to both (ids grow with each new record)
-        // instead of inserting into two more B-trees keyed by random text.
+        // instead of inserting into two more B-trees keyed by random text. The index
+        // that links a provider's record to an open request holds the NHS number alone
+        // (a child has a handful of requests; the rest is checked on the row), half the
+        // size of the three-column key.
         m.registerMigration("v3-keys-by-advice-id") { db in
             try db.execute(sql: """
             ALTER TABLE observation ADD COLUMN advice_id INTEGER REFERENCES advice(id);
@@ -183,6 +186,9 @@ enum Schema {
               SELECT f.feed_id, a.id, f.updated_at, f.row_hash FROM advice_feed f JOIN advice a ON a.request_id = f.request_id;
             DROP TABLE advice_feed;
             ALTER TABLE advice_feed_v3 RENAME TO advice_feed;
+            DROP INDEX advice_link;
+            CREATE INDEX advice_child ON advice(la_nhs_number)
+              WHERE la_nhs_number IS NOT NULL AND status NOT IN ('cancelled', 'accepted');
             """)
         }
         return m

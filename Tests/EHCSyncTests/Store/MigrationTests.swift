@@ -41,4 +41,24 @@ import Testing
             #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid").last == "v3-keys-by-advice-id")
         }
     }
+
+    /// The per-record lookups must be index searches, never scans: at a million
+    /// records a scan per row would stop a first load.
+    @Test(arguments: [
+        ("SELECT request_id FROM advice WHERE la_nhs_number = ? AND la_provider_ods = ? AND la_service = ? AND status NOT IN ('cancelled', 'accepted') LIMIT 2", "advice_child"),
+        ("SELECT f.row_hash, f.updated_at FROM advice a JOIN advice_feed f ON f.feed_id = ? AND f.advice_id = a.id WHERE a.request_id = ?", "PRIMARY KEY"),
+        ("SELECT o.id FROM observation o WHERE o.advice_id = (SELECT id FROM advice WHERE request_id = ?) ORDER BY o.id", "observation_advice"),
+    ])
+    func perRecordLookupsSearchAnIndex(sql: String, index: String) throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/ehcsync-plan-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try AppDatabase(path: dir + "/s.sqlite")
+        let plan = try store.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(Array(repeating: "x", count: sql.filter { $0 == "?" }.count)))
+                .map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains(index) }, "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+    }
 }
