@@ -63,9 +63,24 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return CivilDate(year: c.year, month: ((c.month - 1) / 3) * 3 + 1, day: 1) ?? self
     }
 
+    /// `YYYY-MM-DD`, written into ten bytes at once: dates are formatted several times
+    /// for every record stored.
     public var description: String {
         let c = components
-        return CivilDate.pad(c.year, 4) + "-" + CivilDate.pad(c.month, 2) + "-" + CivilDate.pad(c.day, 2)
+        guard (0...9999).contains(c.year) else {
+            return CivilDate.pad(c.year, 4) + "-" + CivilDate.pad(c.month, 2) + "-" + CivilDate.pad(c.day, 2)
+        }
+        return String(unsafeUninitializedCapacity: 10) { buf in
+            func put(_ at: Int, _ value: Int, _ width: Int) {
+                var v = value
+                for i in stride(from: at + width - 1, through: at, by: -1) {
+                    buf[i] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(0, c.year, 4); buf[4] = 0x2D; put(5, c.month, 2); buf[7] = 0x2D; put(8, c.day, 2)
+            return 10
+        }
     }
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }

@@ -15,6 +15,13 @@ import Testing
         }
     }
 
+    @Test func writesFourDigitYearsAndTwoDigitMonthsAndDays() {
+        #expect(CivilDate(daysSinceEpoch: 0).description == "1970-01-01")
+        #expect(CivilDate(daysSinceEpoch: 20_514).description == "2026-03-02")
+        #expect(CivilDate(daysSinceEpoch: -354_286).description == "0999-12-31")
+        #expect(CivilDate(daysSinceEpoch: 2_932_896).description == "9999-12-31")
+    }
+
     @Test func weekdaysAndArithmetic() throws {
         let d = try #require(CivilDate(iso: "2026-11-22"))  // a Sunday
         #expect(d.isoWeekday == 7)

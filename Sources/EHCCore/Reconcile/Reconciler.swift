@@ -127,13 +127,20 @@ public struct Reconciler: Sendable {
         let old = side[field]
         guard old != value else { return }
         side[field] = value
-        changes.append(FieldChange(field: "\(name).\(field.rawValue)", old: old, new: value))
+        let names = name == "la" ? Self.laFieldNames : Self.providerFieldNames
+        changes.append(FieldChange(field: names[field.ordinal], old: old, new: value))
     }
+
+    /// `la.case_ref`, `provider.received_on` …: the audit's field names, made once.
+    private static let laFieldNames = CanonicalField.byOrdinal.map { "la." + $0.rawValue }
+    private static let providerFieldNames = CanonicalField.byOrdinal.map { "provider." + $0.rawValue }
+    private static let laRegressionKey = ConflictDraft.key(.status_regression, "status", .la)
+    private static let providerRegressionKey = ConflictDraft.key(.status_regression, "status", .provider)
 
     private func applyLA(_ new: LAStatus, to state: inout AdviceState, at effective: Timestamp, changes: inout [FieldChange],
                          notes: inout [String], events: inout [ConflictDraft], closing: inout [String: String]) {
         let old = state.laStatus
-        let regressionKey = ConflictDraft.key(.status_regression, "status", .la)
+        let regressionKey = Self.laRegressionKey
         let allowed: Bool
         switch (old, new) {
         case (nil, _), (_, .cancelled): allowed = true
@@ -168,7 +175,7 @@ public struct Reconciler: Sendable {
                                changes: inout [FieldChange], notes: inout [String], events: inout [ConflictDraft],
                                closing: inout [String: String]) {
         let old = state.providerStatus
-        let regressionKey = ConflictDraft.key(.status_regression, "status", .provider)
+        let regressionKey = Self.providerRegressionKey
         // After an LA return the provider starts again: any status is a fresh start.
         let restart = state.awaitingAmendment
         guard restart || old == nil || new.rank >= (old?.rank ?? 0) else {

@@ -95,7 +95,11 @@ public struct FolderFeed {
             let outcome = try db.write { db -> (ObservationApplier.Counts, Int, Int) in
                 let applier = ObservationApplier(db: db, feedID: feedID, role: feed.role, rules: rules, now: now, today: today)
                 applier.notices = immediateNotices
-                if size >= Self.knownRowsThreshold { try applier.loadKnownRows() }
+                if size >= Self.knownRowsThreshold {
+                    try applier.loadKnownRows()
+                    try db.execute(sql: "PRAGMA cache_size = -24000")
+                }
+                defer { if size >= Self.knownRowsThreshold { try? db.execute(sql: "PRAGMA cache_size = -16000") } }
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: file.name, seed: mappingSeed) { rowError in
                     if errors == nil { errors = try ErrorsFile(finalPath: errorsPath, header: "# \(feed.name): rows of \(file.name) that were skipped; the other rows were applied") }
                     try errors?.append(rowError.description)
