@@ -2,11 +2,16 @@ import EHCCore
 import GRDB
 import GRDBSQLite
 
-/// Maps `AdviceState` to and from the `advice` table's columns.
+/// Maps `AdviceState` to and from the `advice` table's columns: each side's values
+/// packed in one column (`PackedValues`), and beside them copies of the few LA values
+/// that SQL searches by (linking a provider's record, the clock's sweep).
 enum AdviceRowCodec {
+    /// LA values kept in their own columns as well, for indexes and `WHERE` clauses.
+    static let searchedFields: [CanonicalField] = [.nhs_number, .provider_ods, .service, .advice_received_on]
+
     /// Every stored column of `advice`, in one fixed order used by select and upsert.
     static let stateColumns: [String] =
-        Role.allCases.flatMap { role in Schema.sideFields.map { Schema.column(role, $0) } }
+        ["la_values", "pr_values"] + searchedFields.map { Schema.column(.la, $0) }
         + ["la_status", "provider_status", "provider_status_on", "answered_on", "awaiting_amendment", "cancelled_at",
            "provider_reported_at"]
 
@@ -46,17 +51,13 @@ enum AdviceRowCodec {
         func int(_ i: Int32) -> Int64? {
             sqlite3_column_type(raw, i) == SQLITE_NULL ? nil : sqlite3_column_int64(raw, i)
         }
-        var la = FieldValues()
-        var provider = FieldValues()
-        var i = first + 2
-        for role in Role.allCases {
-            for field in Schema.sideFields {
-                if let v = text(i) {
-                    if role == .la { la[field] = v } else { provider[field] = v }
-                }
-                i += 1
-            }
+        func packed(_ i: Int32) -> FieldValues {
+            guard let p = sqlite3_column_blob(raw, i) else { return FieldValues() }
+            return PackedValues.unpack(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(raw, i))))
         }
+        let la = packed(first + 2)
+        let provider = packed(first + 3)
+        let i = first + 4 + Int32(searchedFields.count)
         let state = AdviceState(
             requestID: text(first) ?? "", la: la, provider: provider,
             laStatus: text(i).flatMap(LAStatus.init(rawValue:)), providerStatus: text(i + 1).flatMap(ProviderStatus.init(rawValue:)),
@@ -70,13 +71,14 @@ enum AdviceRowCodec {
     static var stateColumnCount: Int32 { Int32(2 + stateColumns.count) }
 
     /// Binds `upsertSQL`'s parameters and runs it, through SQLite's C API: GRDB's
-    /// `StatementArguments` boxes each of the 55 values as an existential, which the
+    /// `StatementArguments` boxes each value as an existential, which the
     /// profile put at a tenth of a first load.
     static func upsert(_ statement: Statement, _ s: AdviceState, rules: AdviceRules, now: Timestamp, in db: Database) throws {
         var b = RawBinder(statement)
         b.bind(s.requestID)
-        for field in Schema.sideFields { b.bind(s.la[field]) }
-        for field in Schema.sideFields { b.bind(s.provider[field]) }
+        b.bind(bytes: PackedValues.pack(s.la))
+        b.bind(bytes: PackedValues.pack(s.provider))
+        for field in searchedFields { b.bind(s.la[field]) }
         b.bind(s.laStatus?.rawValue)
         b.bind(s.providerStatus?.rawValue)
         b.bind(s.providerStatusOn?.description)

@@ -48,6 +48,14 @@ struct RawBinder {
         index += 1
     }
 
+    /// A blob; empty binds a zero-length blob, not NULL.
+    mutating func bind(bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buf in
+            _ = sqlite3_bind_blob(raw, index, buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buf.count), RawBinder.transient)
+        }
+        index += 1
+    }
+
     mutating func bind(_ value: Int64?) {
         if let value { sqlite3_bind_int64(raw, index, value) }
         index += 1

@@ -1,10 +1,12 @@
 import EHCCore
+import Foundation
 import GRDB
 
 /// The store's schema, as named migrations. A shipped migration is never edited:
 /// a change is a new migration, so every older store upgrades itself on open.
 enum Schema {
-    /// Fields each side may state, one column per side (`la_case_ref`, `pr_received_on` …).
+    /// Fields each side may state: one column per side up to v3 (`la_case_ref`, `pr_received_on` …),
+    /// packed into `la_values` and `pr_values` from v4.
     static let sideFields: [CanonicalField] = CanonicalField.allCases.filter { $0 != .status && $0 != .updated_at }
 
     static func column(_ role: Role, _ field: CanonicalField) -> String {
@@ -189,6 +191,66 @@ enum Schema {
             DROP INDEX advice_link;
             CREATE INDEX advice_child ON advice(la_nhs_number)
               WHERE la_nhs_number IS NOT NULL AND status NOT IN ('cancelled', 'accepted');
+            """)
+        }
+        // Each side's values packed into one column (`PackedValues`): SQLite builds and
+        // writes a record of 21 columns instead of 55, most of them empty, for every
+        // record stored. The LA values SQL searches by keep their own columns.
+        m.registerMigration("v4-packed-sides") { db in
+            let scalars = "la_status, provider_status, provider_status_on, answered_on, awaiting_amendment, cancelled_at, "
+                + "provider_reported_at, status, due_on, working_due_on, conflicts_ever, created_at, changed_at"
+            let searched = AdviceRowCodec.searchedFields.map { column(.la, $0) }.joined(separator: ", ")
+            try db.execute(sql: """
+            CREATE TABLE advice_v4 (
+              id INTEGER PRIMARY KEY,
+              request_id TEXT NOT NULL UNIQUE CHECK (length(request_id) BETWEEN 1 AND 64),
+              la_values BLOB NOT NULL DEFAULT x'',
+              pr_values BLOB NOT NULL DEFAULT x'',
+              la_nhs_number TEXT,
+              la_provider_ods TEXT,
+              la_service TEXT,
+              la_advice_received_on TEXT,
+              la_status TEXT CHECK (la_status IN ('requested', 'cancelled', 'accepted', 'returned')),
+              provider_status TEXT CHECK (provider_status IN ('acknowledged', 'in_progress', 'submitted', 'not_known')),
+              provider_status_on TEXT,
+              answered_on TEXT,
+              awaiting_amendment INTEGER NOT NULL DEFAULT 0 CHECK (awaiting_amendment IN (0, 1)),
+              cancelled_at INTEGER,
+              provider_reported_at INTEGER,
+              status TEXT NOT NULL,
+              due_on TEXT,
+              working_due_on TEXT,
+              conflicts_ever INTEGER NOT NULL DEFAULT 0,
+              created_at INTEGER NOT NULL,
+              changed_at INTEGER NOT NULL
+            );
+            INSERT INTO advice_v4(id, request_id, \(searched), \(scalars))
+              SELECT id, request_id, \(searched), \(scalars) FROM advice;
+            """)
+            // Pack the old side columns, record by record.
+            let sides = Role.allCases.map { role in sideFields.map { (field: $0, column: column(role, $0)) } }
+            let read = try db.makeStatement(sql: "SELECT id, " + sides.joined().map(\.column).joined(separator: ", ") + " FROM advice")
+            let write = try db.makeStatement(sql: "UPDATE advice_v4 SET la_values = ?, pr_values = ? WHERE id = ?")
+            let rows = try Row.fetchCursor(read)
+            while let row = try rows.next() {
+                var packed: [[UInt8]] = []
+                var i = 1
+                for side in sides {
+                    var values = FieldValues()
+                    for (field, _) in side {
+                        values[field] = row[i] as String?
+                        i += 1
+                    }
+                    packed.append(PackedValues.pack(values))
+                }
+                try write.execute(arguments: [Data(packed[0]), Data(packed[1]), row[0] as Int64])
+            }
+            try db.execute(sql: """
+            DROP TABLE advice;
+            ALTER TABLE advice_v4 RENAME TO advice;
+            CREATE INDEX advice_child ON advice(la_nhs_number)
+              WHERE la_nhs_number IS NOT NULL AND status NOT IN ('cancelled', 'accepted');
+            CREATE INDEX advice_submitted ON advice(provider_status) WHERE provider_status = 'submitted' AND la_advice_received_on IS NULL;
             """)
         }
         return m

@@ -124,14 +124,14 @@ import Testing
         #expect(try place.int("SELECT count(*) FROM advice") == oracle.count)
 
         // Values: the newest row per request id, whatever order the files were taken in.
-        let stored = try place.rows("""
-            SELECT a.request_id, a.la_case_ref, a.la_requested_on, f.updated_at
-            FROM advice a JOIN advice_feed f ON f.advice_id = a.id
-            """)
+        let records = try place.records(today: Self.today)
+        let stored = try place.rows("SELECT a.request_id, f.updated_at FROM advice a JOIN advice_feed f ON f.advice_id = a.id")
         var wrong: [String] = []
         for row in stored {
             let id = row[0] ?? ""
-            let actual = Expected(caseRef: row[1] ?? "", requestedOn: row[2] ?? "", updatedAtMillis: Int64(row[3] ?? "") ?? 0)
+            let la = records[id]?.state.la ?? FieldValues()
+            let actual = Expected(caseRef: la[.case_ref] ?? "", requestedOn: la[.requested_on] ?? "",
+                                  updatedAtMillis: Int64(row[1] ?? "") ?? 0)
             if oracle[id] != actual { wrong.append("\(id): \(actual) expected \(String(describing: oracle[id]))") }
         }
         #expect(stored.count == oracle.count)

@@ -39,7 +39,7 @@ import Testing
         #expect(poll.rowsFailed == 2)
         #expect(try place.int("SELECT count(*) FROM advice") == Self.rowCount - 2)
         #expect(try place.int("SELECT count(*) FROM observation") == Self.rowCount - 1)
-        #expect(try place.rows("SELECT la_case_ref FROM advice WHERE request_id = 'LA-7'") == [["EHC/7-NEW"]])
+        #expect(try place.records(today: "2026-03-10")["LA-7"]?.state.la[.case_ref] == "EHC/7-NEW")
         let errors = try place.text(place.processed("la-cases", on: "2026-03-10") + "/big.csv.errors.txt")
         let listed = errors.split(separator: "\n").filter { !$0.hasPrefix("#") }
         #expect(listed.count == 2)

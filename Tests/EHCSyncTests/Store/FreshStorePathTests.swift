@@ -28,12 +28,11 @@ import Testing
             if fastPath { try applier.loadKnownRows() }
             for (i, o) in observations.enumerated() { try applier.apply(o, source: "f.csv", rowHash: Int64(i + 1)) }
         }
-        return try store.read { db in
-            let records = try Row.fetchAll(db, sql: "SELECT request_id, la_case_ref, la_status, status FROM advice ORDER BY request_id")
-                .map { row in (0..<4).map { row[$0] as String? } }
-            let outcomes = try String.fetchAll(db, sql: "SELECT outcome FROM observation ORDER BY id")
-            return (records, outcomes)
-        }
+        let records = try AdviceQuery.list(store, rules: AdviceRules(), today: now.localDate(in: .gmt), dueSoonDays: 7)
+            .sorted { $0.state.requestID < $1.state.requestID }
+            .map { [$0.state.requestID, $0.state.la[.case_ref], $0.state.laStatus?.rawValue, $0.state.status] }
+        let outcomes = try store.read { db in try String.fetchAll(db, sql: "SELECT outcome FROM observation ORDER BY id") }
+        return (records, outcomes)
     }
 
     @Test func repeatsWithinTheFirstFileAreSeenWithTheShortcut() throws {

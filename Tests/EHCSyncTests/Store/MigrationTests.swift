@@ -7,7 +7,7 @@ import Testing
 /// A store written by an older version opens in a newer one: named migrations run on
 /// open, and nothing the older store held is lost.
 @Suite struct MigrationTests {
-    @Test func aVersion2StoreKeepsItsAuditAndFeedMarksUnderVersion3() throws {
+    @Test func aVersion2StoreKeepsItsRecordsAuditAndFeedMarks() throws {
         let dir = FileManager.default.temporaryDirectory.path + "/ehcsync-migrate-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -18,8 +18,11 @@ import Testing
             try old.write { db in
                 try db.execute(sql: """
                     INSERT INTO feed(id, name, role) VALUES (1, 'la', 'la'), (2, 'trust', 'provider');
-                    INSERT INTO advice(id, request_id, la_case_ref, status, created_at, changed_at) VALUES
-                      (7, 'LA-1', 'EHC/1', 'requested', 1, 1), (9, 'LA-2', 'EHC/2', 'requested', 1, 1);
+                    INSERT INTO advice(id, request_id, la_request_id, la_case_ref, la_nhs_number, la_given_name, la_service,
+                                       pr_received_on, pr_nhs_number, la_status, provider_status, status, due_on, created_at, changed_at)
+                    VALUES (7, 'LA-1', 'LA-1', 'EHC/1', '9990000018', 'Siân', 'salt', '2026-03-03', '9990000018', 'requested',
+                            'in_progress', 'in_progress', '2026-04-14', 1, 1),
+                           (9, 'LA-2', 'LA-2', 'EHC/2', NULL, NULL, 'ot', NULL, NULL, 'requested', NULL, 'requested', NULL, 1, 1);
                     INSERT INTO advice_feed(feed_id, request_id, updated_at, row_hash) VALUES
                       (1, 'LA-1', 100, 11), (1, 'LA-2', 200, 22), (2, 'LA-1', 300, 33);
                     INSERT INTO observation(feed_id, source, line, request_id, updated_at, applied_at, outcome, values_json) VALUES
@@ -38,8 +41,16 @@ import Testing
             let audit = try Row.fetchAll(db, sql: "SELECT request_id, advice_id FROM observation ORDER BY id")
                 .map { "\(($0[0] as String?) ?? "-"):\(($0[1] as Int64?).map(String.init) ?? "-")" }
             #expect(audit == ["LA-1:7", "LA-2:9", "-:-", "LA-1:7"])
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid").last == "v3-keys-by-advice-id")
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid").last == "v4-packed-sides")
+            #expect(try String.fetchAll(db, sql: "SELECT la_nhs_number FROM advice WHERE id = 7") == ["9990000018"])
         }
+        let records = try AdviceQuery.list(store, rules: AdviceRules(), today: CivilDate(iso: "2026-03-10")!, dueSoonDays: 7)
+        let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.state.requestID, $0.state) })
+        #expect(byID["LA-1"]?.la == [.request_id: "LA-1", .case_ref: "EHC/1", .nhs_number: "9990000018", .given_name: "Siân", .service: "salt"])
+        #expect(byID["LA-1"]?.provider == [.received_on: "2026-03-03", .nhs_number: "9990000018"])
+        #expect(byID["LA-1"]?.providerStatus == .in_progress)
+        #expect(byID["LA-2"]?.la == [.request_id: "LA-2", .case_ref: "EHC/2", .service: "ot"])
+        #expect(byID["LA-2"]?.provider == [:])
     }
 
     /// The per-record lookups must be index searches, never scans: at a million
@@ -60,5 +71,28 @@ import Testing
         }
         #expect(plan.contains { $0.contains(index) }, "\(plan)")
         #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+    }
+}
+
+@Suite struct PackedValuesTests {
+    @Test func packsAndUnpacksEveryFieldIncludingLongAndAwkwardText() {
+        var values = FieldValues()
+        for (i, field) in CanonicalField.byOrdinal.enumerated() { values[field] = String(repeating: "é\u{1F}\"", count: i * 20) + "\(i)" }
+        let bytes = PackedValues.pack(values)
+        #expect(bytes.withUnsafeBytes { PackedValues.unpack($0) } == values)
+        #expect(PackedValues.pack(FieldValues()).isEmpty)
+    }
+
+    @Test func aDamagedBlobReadsAsWhatCanBeReadAndNeverCrashes() {
+        let bytes = PackedValues.pack([.request_id: "LA-1", .case_ref: "EHC/1"])
+        for cut in 0..<bytes.count {
+            let part = Array(bytes[0..<cut])
+            let values = part.withUnsafeBytes { PackedValues.unpack($0) }
+            #expect(values.count <= 2)
+        }
+        let junk: [UInt8] = [1, 200, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 65]
+        #expect(junk.withUnsafeBytes { PackedValues.unpack($0) }.isEmpty)
+        let huge: [UInt8] = [1, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 65]  // a length near Int.max
+        #expect(huge.withUnsafeBytes { PackedValues.unpack($0) }.isEmpty)
     }
 }
