@@ -2,6 +2,12 @@
 /// due-date check of §3). Evaluated after every change and once a cycle for the clock.
 public enum DerivedConflicts {
     /// Every derived disagreement the record holds today.
+    /// Fields one side owns, with the owner: made once, not per record.
+    static let sideOwned: [(CanonicalField, Role)] = CanonicalField.byOrdinal.compactMap { field in
+        if case .side(let owner) = field.owner { return (field, owner) }
+        return nil
+    }
+
     public static func evaluate(_ state: AdviceState, rules: AdviceRules, today: CivilDate) -> [ConflictDraft] {
         var drafts: [ConflictDraft] = []
         // Rule 4: identity. Named, never shown: the detail carries no values.
@@ -14,8 +20,7 @@ public enum DerivedConflicts {
             }
         }
         // Rule 3: owner wins; a non-owner's different value is a mismatch.
-        for field in CanonicalField.allCases {
-            guard case .side(let owner) = field.owner else { continue }
+        for (field, owner) in sideOwned {
             let other = owner.other
             if let mine = state.side(owner)[field], let theirs = state.side(other)[field], mine != theirs {
                 var h = RowHash(); h.combine(mine); h.combine(theirs)
@@ -26,7 +31,7 @@ public enum DerivedConflicts {
         }
         // §3 due_on: a stated date more than the tolerance away from the statutory one.
         if let statutory = state.statutoryDueOn(rules) {
-            for role in Role.allCases {
+            for role in [Role.la, .provider] {
                 if let stated = state.side(role)[.due_on].flatMap({ CivilDate(iso: $0) }),
                    abs(stated.days(until: statutory)) > rules.dueDateToleranceDays {
                     var h = RowHash(); h.combine(stated.description); h.combine(statutory.description)
