@@ -70,11 +70,14 @@ public struct CSVDecoder: RecordDecoder {
     ///   - delimiter: the byte between fields (`,` `;` tab `|` …); must be ASCII and not a quote or line break.
     ///   - encoding: the declared encoding; UTF-8 is validated, the single-byte encodings map every byte.
     ///   - maxRecordBytes: the longest record accepted, in bytes as written; bounds memory.
-    public init(delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8, maxRecordBytes: Int = 1 << 20) {
+    ///   - rowFilter: recognises rows already known from their bytes; each is handed on as `.known`.
+    public init(delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8, maxRecordBytes: Int = 1 << 20,
+                rowFilter: CSVRowFilter? = nil) {
         self.delimiter = delimiter
         self.encoding = encoding
         self.maxRecordBytes = maxRecordBytes
         assembler = CSVRecordAssembler(encoding: encoding, delimiter: delimiter)
+        assembler.rowFilter = rowFilter
         fields.reserveCapacity(64)
     }
 

@@ -23,6 +23,8 @@ struct CSVRecordAssembler {
     private let trimsTabs: Bool
     /// The number of header names, once the header has been read.
     private var headerWidth: Int?
+    /// Recognises rows already known from their bytes, when set.
+    var rowFilter: CSVRowFilter?
 
     init(encoding: TextEncoding, delimiter: UInt8) {
         self.encoding = encoding
@@ -54,6 +56,11 @@ struct CSVRecordAssembler {
         }
         let count = fields.count
         if count == width || (count > width && fields[width...].allSatisfy { isBlank(bytes, $0) }) {
+            if let filter = rowFilter, let columns = filter.columns, filter.known.count > 0 {
+                var hash = RowHash(seed: filter.seed)
+                for column in columns { combine(bytes, fields[column], into: &hash) }
+                if filter.known.contains(hash.signed) { return .known(line: line) }
+            }
             return .row(line: line, fields: strings(bytes, fields, count: width))
         }
         return .bad(line: line, message: "expected \(width) fields, found \(count)")
@@ -107,6 +114,34 @@ struct CSVRecordAssembler {
         }
         text.append(contentsOf: bytes[floor..<end])
         return text.withUnsafeBufferPointer { encoding.string(validated: $0) }
+    }
+
+    /// Adds a field's text to `hash` as `string(_:_:)` would make it, without making it:
+    /// the bytes in place when they are the string's UTF-8, a scratch copy when quotes
+    /// collapse, a real string only for non-ASCII text in a single-byte encoding.
+    private func combine(_ bytes: UnsafeBufferPointer<UInt8>, _ field: CSVFieldSpan, into hash: inout RowHash) {
+        let isQuoted = field.closingQuote >= 0
+        let floor = isQuoted ? field.closingQuote + 1 : field.start
+        var end = field.end
+        while end > floor, isPadding(bytes[end - 1]) { end -= 1 }
+        func add(_ text: UnsafeBufferPointer<UInt8>) {
+            if encoding == .utf8 || TextEncoding.isASCII(text) {
+                hash.combine(bytes: text)
+            } else {
+                hash.combine(encoding.string(validated: text))
+            }
+        }
+        if !isQuoted { return add(UnsafeBufferPointer(rebasing: bytes[field.start..<end])) }
+        if !field.hasEscapedQuotes, end == floor { return add(UnsafeBufferPointer(rebasing: bytes[field.start..<field.closingQuote])) }
+        var text: [UInt8] = []
+        text.reserveCapacity(end - field.start)
+        var k = field.start
+        while k < field.closingQuote {
+            text.append(bytes[k])
+            k += bytes[k] == ASCII.quote ? 2 : 1
+        }
+        text.append(contentsOf: bytes[floor..<end])
+        text.withUnsafeBufferPointer { add($0) }
     }
 
     /// Empty, or spaces and tabs only (a quoted `" "` counts: an extra field holds no data).

@@ -23,6 +23,9 @@ public enum DecodedRecord: Sendable, Equatable {
     /// number of fields, a JSON array element that is not an object, an NDJSON line that is not
     /// valid JSON). The caller lists it as a row error.
     case bad(line: Int, message: String)
+    /// CSV only: a data row the decoder's `CSVRowFilter` knew already, from its bytes; no
+    /// field of it was made into a string.
+    case known(line: Int)
 }
 
 /// A fault that makes the whole file unreadable: nothing of the file may be applied.

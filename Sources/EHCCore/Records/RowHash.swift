@@ -20,6 +20,18 @@ public struct RowHash: Sendable {
         value = h
     }
 
+    /// The same as `combine(_:)` given the string whose UTF-8 these bytes are.
+    public mutating func combine(bytes: UnsafeBufferPointer<UInt8>) {
+        var h = value
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        h ^= 0x1F
+        h = h &* 0x100_0000_01b3
+        value = h
+    }
+
     /// As a signed integer, the form SQLite stores.
     public var signed: Int64 { Int64(bitPattern: value) }
 }

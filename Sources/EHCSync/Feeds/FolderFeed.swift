@@ -110,7 +110,12 @@ public struct FolderFeed {
                     let format = feed.format, csv = feed.mapping
                     try RecordPipeline<RecordPreparer.Prepared>.run(produce: { emit in
                         var preparer = preparer
-                        try Self.decode(path: fullPath, format: format, csv: csv) { try emit(try preparer.prepare($0)) }
+                        let filter = preparer.makeRowFilter()
+                        try Self.decode(path: fullPath, format: format, csv: csv, rowFilter: filter) { record in
+                            let prepared = try preparer.prepare(record)
+                            if case .header = record { filter?.columns = preparer.hashedColumns }
+                            try emit(prepared)
+                        }
                     }, consume: { try ingestor.ingest($0) })
                 } else {
                     try Self.decode(path: fullPath, format: feed.format, csv: feed.mapping) { try ingestor.handle($0) }
@@ -235,11 +240,13 @@ public struct FolderFeed {
 
     /// Decodes a whole file in its format, handing each record to `body`. Decoding and
     /// mapping faults that spoil the whole file are thrown as `WholeFileError`.
-    static func decode(path: String, format: FeedFormat, csv: FieldMapping, _ body: (DecodedRecord) throws -> Void) throws {
+    static func decode(path: String, format: FeedFormat, csv: FieldMapping, rowFilter: CSVRowFilter? = nil,
+                       _ body: (DecodedRecord) throws -> Void) throws {
         var decoder: any RecordDecoder
         switch format {
         case .csv:
-            decoder = CSVDecoder(delimiter: csv.delimiter, encoding: TextEncoding(rawValue: csv.encoding) ?? .utf8)
+            decoder = CSVDecoder(delimiter: csv.delimiter, encoding: TextEncoding(rawValue: csv.encoding) ?? .utf8,
+                                 rowFilter: rowFilter)
         case .json:
             decoder = JSONRecordDecoder()
         case .ndjson:

@@ -26,6 +26,16 @@ struct RecordPreparer: Sendable {
     private let keyFor: [String: CanonicalField]
     private var layout: CSVLayout?
 
+    /// A byte-level check of CSV rows against `knownRows` for a decoder, when there are
+    /// known rows. Give it `hashedColumns` once the header is prepared.
+    func makeRowFilter() -> CSVRowFilter? {
+        guard let knownRows, knownRows.count > 0 else { return nil }
+        return CSVRowFilter(seed: seed, known: knownRows)
+    }
+
+    /// The header positions a CSV row's hash covers, once the header is read.
+    var hashedColumns: [Int]? { layout?.slots.map(\.index) }
+
     init(mapping: RecordMapping, seed: UInt64, knownRows: RowHashSet?) {
         self.mapping = mapping
         self.seed = seed
@@ -41,6 +51,8 @@ struct RecordPreparer: Sendable {
         case .header(_, let names):
             layout = try CSVLayout(header: names, mapping: mapping)
             return .nothing
+        case .known:
+            return .knownUnchanged
         case .row(let line, let fields):
             guard let layout else { return .nothing }
             let hash = layout.rawHash(fields, seed: seed)
