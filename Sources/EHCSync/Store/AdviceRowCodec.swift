@@ -7,7 +7,7 @@ import GRDBSQLite
 /// that SQL searches by (linking a provider's record, the clock's sweep).
 enum AdviceRowCodec {
     /// LA values kept in their own columns as well, for indexes and `WHERE` clauses.
-    static let searchedFields: [CanonicalField] = [.nhs_number, .provider_ods, .service, .advice_received_on]
+    static let searchedFields: [CanonicalField] = [.nhs_number, .provider_ods, .service, .advice_received_on, .dispute]
 
     /// Every stored column of `advice`, in one fixed order used by select and upsert.
     static let stateColumns: [String] =

@@ -210,6 +210,7 @@ enum Schema {
               la_provider_ods TEXT,
               la_service TEXT,
               la_advice_received_on TEXT,
+              la_dispute TEXT,
               la_status TEXT CHECK (la_status IN ('requested', 'cancelled', 'accepted', 'returned')),
               provider_status TEXT CHECK (provider_status IN ('acknowledged', 'in_progress', 'submitted', 'not_known')),
               provider_status_on TEXT,

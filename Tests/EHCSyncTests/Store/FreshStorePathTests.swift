@@ -50,4 +50,30 @@ import Testing
         #expect(fast.outcomes == ["created", "created", "updated", "stale", "updated"])
         #expect(fast.records == [["R1", "EHC/1a", "requested", "requested"], ["R2", "EHC/2", "cancelled", "cancelled"]])
     }
+
+    /// The LA values SQL searches by are copied beside the packed values, and agree with them.
+    @Test func searchedColumnsCopyTheLAValues() throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/ehcsync-searched-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try AppDatabase(path: dir + "/s.sqlite")
+        let now = try #require(Timestamp.parse("2026-03-10T09:00:00Z", zone: .gmt))
+        var obs = try Self.obs("R1", "EHC/1", "requested", at: "2026-03-02T10:00:00Z", line: 2)
+        obs.values[.nhs_number] = "9990000018"
+        obs.values[.dispute] = "open"
+        obs.values[.advice_received_on] = "2026-03-05"
+        try store.write { db in
+            try db.execute(sql: "INSERT INTO feed(id, name, role) VALUES (1, 'la', 'la')")
+            try ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now, today: now.localDate(in: .gmt))
+                .apply(obs, source: "f.csv", rowHash: 1)
+        }
+        let columns = AdviceRowCodec.searchedFields.map { Schema.column(.la, $0) }
+        let stored = try store.read { db in
+            try Row.fetchOne(db, sql: "SELECT " + columns.joined(separator: ", ") + " FROM advice")
+        }
+        let row = try #require(stored)
+        for (i, field) in AdviceRowCodec.searchedFields.enumerated() {
+            #expect(row[i] as String? == obs.values[field], "\(field)")
+        }
+    }
 }
