@@ -36,6 +36,32 @@ public struct NoticeCycle {
                        weekdaysOnly: config.notices.digest.weekdaysOnly)
     }
 
+    /// What notice planning depends on, in a few index lookups: the local day, the
+    /// newest change to a record, the conflicts (newest, and how many are open), the
+    /// newest recorded item, and the digest day due now. Equal stamps plan equally, so
+    /// a cycle whose stamp matches the last one's has nothing new to plan or queue.
+    public struct Stamp: Sendable, Equatable {
+        var today: CivilDate
+        var adviceChangedAt: Int64
+        var newestConflict: Int64
+        var openConflicts: Int
+        var newestItem: Int64
+        var digestDay: CivilDate?
+    }
+
+    public func stamp(now: Timestamp) throws -> Stamp {
+        let today = now.localDate(in: config.timeZone)
+        let digestDay = schedule.dueDay(at: now, zone: config.timeZone)
+        return try db.read { db in
+            Stamp(today: today,
+                  adviceChangedAt: try Int64.fetchOne(db, sql: "SELECT max(changed_at) FROM advice") ?? 0,
+                  newestConflict: try Int64.fetchOne(db, sql: "SELECT max(id) FROM conflict") ?? 0,
+                  openConflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict WHERE status = 'open'") ?? 0,
+                  newestItem: try Int64.fetchOne(db, sql: "SELECT max(id) FROM notice_item") ?? 0,
+                  digestDay: digestDay)
+        }
+    }
+
     /// Plans and queues everything due at `now`.
     @discardableResult
     public func run(now: Timestamp) throws -> Result {

@@ -254,6 +254,14 @@ enum Schema {
             CREATE INDEX advice_submitted ON advice(provider_status) WHERE provider_status = 'submitted' AND la_advice_received_on IS NULL;
             """)
         }
+        // The service asks every minute whether anything changed since it last planned
+        // notices, and which waiting items are not yet in a message: both by index.
+        m.registerMigration("v5-notice-lookups") { db in
+            try db.execute(sql: """
+            CREATE INDEX advice_changed ON advice(changed_at);
+            CREATE INDEX outbox_item_item ON outbox_item(item_id);
+            """)
+        }
         return m
     }
 }

@@ -2,6 +2,7 @@ import EHCCore
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// What one cycle did, for the command line and the logs.
 public struct CycleReport: Sendable {
@@ -20,6 +21,10 @@ public final class SyncEngine {
     let logger: Logger
     public let rules: AdviceRules
     public let zone: TimeZone
+
+    /// The notice stamp after the last planning this engine did: a cycle with the same
+    /// stamp skips planning, which would read every record to find nothing new.
+    private let lastPlanned = Mutex<NoticeCycle.Stamp?>(nil)
 
     public init(config: AppConfig, db: AppDatabase, logger: Logger) {
         self.config = config
@@ -96,7 +101,13 @@ public final class SyncEngine {
             logger.error("end-of-cycle reconciliation failed: \(error)")
         }
         do {
-            out.notices = try NoticeCycle(config: config, db: db).run(now: now)
+            let cycle = NoticeCycle(config: config, db: db)
+            let before = try cycle.stamp(now: now)
+            if lastPlanned.withLock({ $0 }) != before {
+                out.notices = try cycle.run(now: now)
+                let after = try cycle.stamp(now: now)
+                lastPlanned.withLock { $0 = after }
+            }
             let n = out.notices
             if n.messagesQueued > 0 {
                 logger.info("notices: \(n.itemsPlanned) items (\(n.itemsSuppressed) superseded), \(n.digestsQueued) digests, \(n.messagesQueued) messages queued")

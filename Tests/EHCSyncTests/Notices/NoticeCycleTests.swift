@@ -202,3 +202,52 @@ enum PythonEmail {
         return object
     }
 }
+
+extension NoticeCycleTests {
+    /// The service plans every minute; a minute with nothing new skips planning. The
+    /// stamp that decides it must move with every input of the plan.
+    @Test func theNoticeStampMovesWithEveryInputOfThePlan() async throws {
+        let p = try place(2, requestedOn: "2026-01-05")
+        try await p.cycle("2026-02-02T09:00:00Z")  // due 2026-02-16: the 14-day reminder is due
+        let config = try #require(p.config)
+        let cycle = NoticeCycle(config: config, db: try p.store())
+        let t0 = try TestPlace.timestamp("2026-02-02T09:05:00Z")
+        let base = try cycle.stamp(now: t0)
+        #expect(try cycle.stamp(now: TestPlace.timestamp("2026-02-02T09:06:00Z")) == base, "a quiet minute")
+        #expect(try cycle.stamp(now: TestPlace.timestamp("2026-02-03T09:05:00Z")) != base, "a new day")
+        #expect(try cycle.stamp(now: TestPlace.timestamp("2026-02-02T07:31:00Z")).digestDay != nil, "the digest comes due")
+
+        try p.drop("more.csv", into: "la-cases", SampleExport.laCSV([SampleExport.laRow("LA-2000", requestedOn: "2026-01-05")]))
+        try await p.cycle("2026-02-02T09:10:00Z")
+        let afterRecord = try cycle.stamp(now: t0)
+        #expect(afterRecord != base, "a record changed")
+
+        try p.store().write { db in
+            try db.execute(sql: """
+                INSERT INTO conflict(kind, request_id, key, detail, status, opened_at) VALUES ('field_mismatch', 'LA-1000', 'k', 'd', 'open', 1)
+                """)
+        }
+        let afterOpen = try cycle.stamp(now: t0)
+        #expect(afterOpen != afterRecord, "a conflict opened")
+        try p.store().write { db in
+            try db.execute(sql: "UPDATE conflict SET status = 'resolved', closed_at = 2, closed_by = 'user' WHERE key = 'k'")
+        }
+        #expect(try cycle.stamp(now: t0) != afterOpen, "a conflict closed")
+    }
+
+    @Test func aCycleWithNothingNewQueuesNothingAndANewRecordIsStillPlanned() async throws {
+        let p = try place(2, requestedOn: "2026-01-05")
+        let config = try #require(p.config)
+        let engine = SyncEngine(config: config, db: try p.store(), logger: TestPlace.quietLogger)
+        let first = await engine.runCycle(now: try TestPlace.timestamp("2026-02-02T09:00:00Z"))
+        #expect(first.notices.messagesQueued > 0)
+        let quiet = engine.finishCycle(now: try TestPlace.timestamp("2026-02-02T09:01:00Z"))
+        #expect(quiet.notices == NoticeCycle.Result())
+        // A request already 3 days overdue arrives: the same engine must plan its escalation.
+        try p.drop("late.csv", into: "la-cases", SampleExport.laCSV([SampleExport.laRow("LA-3000", requestedOn: "2025-12-17")]))
+        let next = await engine.runCycle(now: try TestPlace.timestamp("2026-02-02T09:02:00Z"))
+        #expect(next.notices.messagesQueued > 0)
+        let kinds = try messages(p).map { $0[0] as String }
+        #expect(kinds.contains("escalation"))
+    }
+}
