@@ -13,7 +13,11 @@ import ServiceLifecycle
 /// hand (one transaction). If that is still running 7 s after the signal, the store
 /// is interrupted: the transaction rolls back whole and the file is taken again at
 /// the next start, so SIGTERM ends the process within systemd's 10 s either way.
-public struct FeedScheduler: ServiceLifecycle.Service {
+public struct FeedScheduler: ServiceLifecycle.Service, CustomStringConvertible {
+    /// What swift-service-lifecycle logs for this service: its name alone, never its
+    /// fields (the reloader holds the process environment, which may carry secrets).
+    public var description: String { "FeedScheduler" }
+
     let runtime: ServiceRuntime
     /// How long the work in hand may take after SIGTERM before the store is interrupted.
     let stopGrace: Duration

@@ -8,7 +8,11 @@ import ServiceLifecycle
 /// Deliveries run on the delivery worker, so a long feed poll never holds back a
 /// notice. On shutdown the delivery in hand is cancelled; it counts as an attempt
 /// to retry, and the notice keeps its stable id, so a receiver drops a duplicate.
-public struct OutboxService: ServiceLifecycle.Service {
+public struct OutboxService: ServiceLifecycle.Service, CustomStringConvertible {
+    /// What swift-service-lifecycle logs for this service: its name alone, never its
+    /// fields (the reloader holds the process environment, which may carry secrets).
+    public var description: String { "OutboxService" }
+
     let runtime: ServiceRuntime
     /// The longest sleep between two looks at the outbox.
     static let longestWait: Duration = .seconds(60)

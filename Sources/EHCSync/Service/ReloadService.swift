@@ -9,7 +9,11 @@ import UnixSignals
 /// settings, and the scheduler and outbox take it up at their next turn; a bad one
 /// changes nothing, every error is logged, and `STATUS=` says so until a good reload.
 /// `READY=1` ends the reload either way.
-public struct ReloadService: ServiceLifecycle.Service {
+public struct ReloadService: ServiceLifecycle.Service, CustomStringConvertible {
+    /// What swift-service-lifecycle logs for this service: its name alone, never its
+    /// fields (the reloader holds the process environment, which may carry secrets).
+    public var description: String { "ReloadService" }
+
     let runtime: ServiceRuntime
     let configPath: String
     let environment: [String: String]

@@ -8,7 +8,11 @@ import ServiceLifecycle
 /// graceful shutdown comes first. If the rest cannot stop within 9.5 s of the signal
 /// (the work in hand is interrupted at 7 s, so this is a last resort), the process
 /// exits 1 rather than outlive systemd's patience.
-public struct SystemdLifecycleService: ServiceLifecycle.Service {
+public struct SystemdLifecycleService: ServiceLifecycle.Service, CustomStringConvertible {
+    /// What swift-service-lifecycle logs for this service: its name alone, never its
+    /// fields (the reloader holds the process environment, which may carry secrets).
+    public var description: String { "SystemdLifecycleService" }
+
     let runtime: ServiceRuntime
     let hardStopAfter: Double
 

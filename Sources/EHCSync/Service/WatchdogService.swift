@@ -8,7 +8,11 @@ import ServiceLifecycle
 /// kills and restarts the service (`Restart=on-failure`) within one more timeout.
 /// Without `WATCHDOG_USEC` it only waits for shutdown. First in the group, so it is
 /// the last to stop.
-public struct WatchdogService: ServiceLifecycle.Service {
+public struct WatchdogService: ServiceLifecycle.Service, CustomStringConvertible {
+    /// What swift-service-lifecycle logs for this service: its name alone, never its
+    /// fields (the reloader holds the process environment, which may carry secrets).
+    public var description: String { "WatchdogService" }
+
     let runtime: ServiceRuntime
 
     public init(runtime: ServiceRuntime) {
