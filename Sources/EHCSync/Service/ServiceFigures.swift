@@ -64,7 +64,7 @@ public struct ServiceFigures: Sendable, Equatable {
         parts.append(advice.map { "\($0[.overdue] ?? 0) overdue" } ?? "overdue not counted yet")
         if outboxFailed > 0 { parts.append("\(outboxFailed) notices failed") }
         if let at = lastCycleAt, let seconds = lastCycleSeconds {
-            parts.append("last cycle \(at) (\(String(format: "%.2f", seconds)) s)")
+            parts.append("last cycle \(at) (\(String(format: "%.3f", seconds)) s)")
         } else {
             parts.append("no cycle yet")
         }

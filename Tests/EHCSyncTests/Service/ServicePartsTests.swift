@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func statusLineSaysFeedsOverdueLastCycleAndAReloadProblem() {
-        #expect(Self.figures().statusLine() == "feeds: 1 ok, 1 failing; 2 overdue; 1 notices failed; last cycle 2026-01-01T00:01:00Z (0.25 s)")
+        #expect(Self.figures().statusLine() == "feeds: 1 ok, 1 failing; 2 overdue; 1 notices failed; last cycle 2026-01-01T00:01:00Z (0.250 s)")
         #expect(ServiceFigures().statusLine(reloadProblem: "reload failed") == "feeds: 0 ok, 0 failing; overdue not counted yet; no cycle yet; reload failed")
     }
 
