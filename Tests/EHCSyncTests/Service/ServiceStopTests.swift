@@ -44,3 +44,32 @@ extension ServiceLifecycleTests {
         #expect(try place.store().integrityCheck() == "ok")
     }
 }
+
+extension ServiceLifecycleTests {
+    /// SIGTERM while one file far too big to finish in time is being taken: 7 s after
+    /// the signal the store is interrupted, the file's transaction rolls back whole,
+    /// and the service still exits 0 within 10 s. The file stays in the drop folder
+    /// with nothing of it applied, and is taken whole by the next run.
+    @Test(.timeLimit(.minutes(5)))
+    func sigtermDuringOneLongFileRollsItBackWhole() async throws {
+        let rows = 100_000
+        let place = try TestPlace()
+        try place.configure([FeedSpec(name: "la-cases", role: "la", format: "csv", every: "1s")])
+        try place.drop("big.csv", into: "la-cases", Self.laFile(0...(rows - 1)))
+        let service = try ServiceProcess(config: place.configPath)
+        try await service.waitReady()
+        try await Task.sleep(for: .seconds(1))
+        let stop = try await service.stop(seconds: 10)
+        #expect(stop.result.status == 0, "\(stop.result)")
+        #expect(stop.result.stderr.contains("shutdown: polling feed la-cases is still running: interrupting it"),
+                "the file finished within 7 s; the test proved nothing (make it bigger): \(stop.result.stderr)")
+        #expect(place.names(in: place.folder("la-cases")) == ["big.csv"])
+        #expect(try place.int("SELECT count(*) FROM observation") == 0)
+        #expect(try place.int("SELECT count(*) FROM advice") == 0)
+        #expect(try place.store().integrityCheck() == "ok")
+
+        let rest = try EHCSyncBinary.run(["sync", "--config", place.configPath])
+        #expect(rest.status == 0, "\(rest)")
+        #expect(try place.int("SELECT count(*) FROM advice") == rows)
+    }
+}
