@@ -13,9 +13,11 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(2)))
-    func readyStatusAndRegularWatchdogPings() async throws {
+    func readyStatusWatchdogPingsAndMetrics() async throws {
         let place = try TestPlace()
-        try place.configure([FeedSpec(name: "la-cases", role: "la", format: "csv", every: "1s")])
+        let metrics = place.root + "/metrics/ehcsync.prom"
+        try FileManager.default.createDirectory(atPath: place.root + "/metrics", withIntermediateDirectories: true)
+        try place.configure([FeedSpec(name: "la-cases", role: "la", format: "csv", every: "1s")], extra: "metrics_file: \"\(metrics)\"\n")
         try place.drop("cases.csv", into: "la-cases", Self.laFile(1...3))
         let service = try ServiceProcess(config: place.configPath, watchdogUSec: 1_000_000)
         try await service.waitReady()
@@ -35,6 +37,14 @@ import Testing
         #expect((gaps.max() ?? 0) < 1.0, "a gap of \(gaps.max() ?? 0) s between pings would let a 1 s watchdog fire")
         #expect(service.notify.messages(with: "READY", "1").count == 1)
         #expect(try place.int("SELECT count(*) FROM advice") == 3)
+        // The metrics textfile, written whole after each cycle (no temporary file left beside it).
+        let text = try String(contentsOfFile: metrics, encoding: .utf8)
+        for line in ["ehcsync_advice{state=\"overdue\"} 3", "ehcsync_feed_consecutive_failures{feed=\"la-cases\"} 0",
+                     "ehcsync_outbox_pending 0", "ehcsync_conflicts_open{kind=\"field_mismatch\"} 0"] {
+            #expect(text.contains(line + "\n"), "missing \(line) in:\n\(text)")
+        }
+        #expect(text.contains("ehcsync_cycle_duration_seconds "))
+        #expect(place.names(in: place.root + "/metrics") == ["ehcsync.prom"])
 
         let stop = try await service.stop()
         #expect(stop.result.status == 0, "\(stop.result)")
