@@ -14,8 +14,9 @@ struct ConfigBuilder {
     let currentDirectory: String
     let environment: [String: String]
 
-    /// The top-level sections of SPEC §8, in the order the example file writes them.
-    static let sections = ["store", "timezone", "stale_after", "rules", "feeds", "notices", "recipients", "channels", "log_level", "metrics_file"]
+    /// The top-level sections of SPEC §8 and the service's two keys (`log_level`,
+    /// `metrics_file`, which §8 leaves open), in the order the example file writes them.
+    static let sections = ["store", "timezone", "stale_after", "log_level", "metrics_file", "rules", "feeds", "notices", "recipients", "channels"]
 
     /// Names of feeds, recipients and channels: lower-case letters, digits, hyphens.
     static func isValidName(_ name: String) -> Bool {

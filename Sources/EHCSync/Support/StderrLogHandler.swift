@@ -4,8 +4,8 @@ import Logging
 import Synchronization
 
 /// Logs one line per event to stderr, in the form journald reads best: with a
-/// `<N>` syslog priority prefix when stderr is the journal (`JOURNAL_STREAM` set),
-/// plain with a timestamp otherwise. Messages never carry names, NHS numbers or secrets:
+/// `<N>` syslog priority prefix when stderr is the journal (the stream `JOURNAL_STREAM`
+/// names), plain with a timestamp otherwise. Messages never carry names, NHS numbers or secrets:
 /// callers log ids, counts and file names only.
 ///
 /// The level is the process's (`setLevel`, from the config's `log_level:`), so a reload
