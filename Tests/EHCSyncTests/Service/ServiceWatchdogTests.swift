@@ -34,6 +34,26 @@ extension ServiceLifecycleTests {
         #expect(stop.result.status == 0, "\(stop.result)")
     }
 
+    /// SIGTERM while a poll waits on a store another process has locked: SQLite's own
+    /// wait (up to 10 s) cannot be interrupted, so the last resort ends the process; it
+    /// must still be gone within 10 s of the signal, and the store must be whole.
+    @Test(.timeLimit(.minutes(2)))
+    func sigtermWhileTheStoreIsLockedStillEndsWithinTenSeconds() async throws {
+        let place = try TestPlace()
+        try place.configure([FeedSpec(name: "la-cases", role: "la", format: "csv", every: "1s")])
+        let service = try ServiceProcess(config: place.configPath)
+        try await service.waitReady()
+        try await service.notify.wait("the first cycle") { m in m.contains { $0.fields["STATUS"]?.contains("last cycle") == true } }
+        let storePath = place.storePath
+        async let held: Void = holdWriteLock(storePath, seconds: 15)
+        try await Task.sleep(for: .seconds(1.5))
+        let stop = try await service.stop(seconds: 10)
+        #expect(stop.took < 10)
+        #expect([0, 1].contains(stop.result.status), "\(stop.result)")
+        try await held
+        #expect(try place.store().integrityCheck() == "ok")
+    }
+
     /// Holds SQLite's write lock on `path` from this process for `seconds`, on a
     /// thread of its own (the test's threads stay free).
     func holdWriteLock(_ path: String, seconds: Double) async throws {
