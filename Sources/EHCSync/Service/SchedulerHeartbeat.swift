@@ -9,7 +9,6 @@ public final class SchedulerHeartbeat: Sendable {
     private struct State {
         var busySince: ContinuousClock.Instant?
         var what = ""
-        var stopped = false
     }
 
     private let state = Mutex(State())
@@ -29,16 +28,11 @@ public final class SchedulerHeartbeat: Sendable {
         state.withLock { $0.busySince = nil }
     }
 
-    /// The scheduler's loop has ended (it is not coming back).
-    public func stop() {
-        state.withLock { $0.stopped = true }
-    }
-
-    /// Alive: not stopped, and idle or busy for less than `allowance`. When not alive,
-    /// also says with what it is stuck, for the log.
+    /// Alive: idle, or busy for less than `allowance`. When not alive, also says with
+    /// what it is stuck, for the log. (A scheduler that ended is no concern here: the
+    /// group then stops the whole service.)
     public func check(allowance: Duration, now: ContinuousClock.Instant = .now) -> (alive: Bool, stuckOn: String?) {
         state.withLock { s in
-            if s.stopped { return (false, "the scheduler has stopped") }
             guard let since = s.busySince else { return (true, nil) }
             let busy = since.duration(to: now)
             return busy < allowance ? (true, nil) : (false, "\(s.what), running for \(busy.components.seconds) s")

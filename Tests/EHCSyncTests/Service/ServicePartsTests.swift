@@ -46,24 +46,27 @@ import Testing
 
     static func isOn(_ worker: WorkerThread) async -> Bool { worker.isCurrent }
 
+    /// The waits end long before their 10-minute deadlines, so a ring ended them (the
+    /// bounds are loose: the test pool may be busy with other tests for a while).
     @Test func doorbellRungBeforeTheWaitIsNotLost() async {
         let bell = Doorbell()
         bell.ring()
         let start = ContinuousClock.now
-        await bell.wait(until: .now + .seconds(30))
-        #expect(ContinuousClock.now - start < .seconds(10))
+        await bell.wait(until: .now + .seconds(600))
+        #expect(ContinuousClock.now - start < .seconds(300))
     }
 
     @Test func doorbellWaitEndsAtTheDeadlineOrOnARing() async {
         let bell = Doorbell()
-        let start = ContinuousClock.now
+        var start = ContinuousClock.now
         await bell.wait(until: .now + .milliseconds(100))
         #expect(ContinuousClock.now - start >= .milliseconds(100))
-        async let waited: Void = bell.wait(until: .now + .seconds(30))
+        start = ContinuousClock.now
+        async let waited: Void = bell.wait(until: .now + .seconds(600))
         try? await Task.sleep(for: .milliseconds(50))
         bell.ring()
         await waited
-        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(ContinuousClock.now - start < .seconds(300))
     }
 
     @Test func heartbeatIsAliveWhenIdleOrBusyWithinTheAllowance() {

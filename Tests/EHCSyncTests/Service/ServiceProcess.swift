@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// `ehcsync run` as a child process, as systemd would start it: with a
@@ -17,7 +18,17 @@ final class ServiceProcess {
         if let watchdogUSec { env["WATCHDOG_USEC"] = String(watchdogUSec) }
         env.merge(extraEnvironment) { _, b in b }
         command = try EHCSyncBinary.start(["run", "--config", config], environment: env)
+        let ended = self.ended
+        command.process.terminationHandler = { _ in ended.time.withLock { $0 = Date() } }
     }
+
+    /// When the child exited, as Foundation saw it (set from Foundation's own thread).
+    private final class ExitTime: Sendable {
+        let time = Mutex<Date?>(nil)
+    }
+
+    private let ended = ExitTime()
+    private var exitTime: Date? { ended.time.withLock { $0 } }
 
     deinit {
         if command.process.isRunning { kill(pid, SIGKILL) }
@@ -47,7 +58,9 @@ final class ServiceProcess {
             if Date().timeIntervalSince(start) > seconds { return nil }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return (try command.finish(), Date().timeIntervalSince(start))
+        // The process's own end time, not when this test got round to looking.
+        let took = exitTime.map { $0.timeIntervalSince(start) } ?? Date().timeIntervalSince(start)
+        return (try command.finish(), took)
     }
 
     /// SIGTERM, then the exit; fails when it takes longer than `seconds`.

@@ -63,6 +63,7 @@ extension ServiceLifecycleTests {
             if try condition() { return }
             try await Task.sleep(for: .milliseconds(50))
         }
+        if try condition() { return }
         throw TestFailure("timed out after \(seconds) s waiting for \(what)")
     }
 }
