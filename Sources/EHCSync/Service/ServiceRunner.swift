@@ -10,9 +10,13 @@ import UnixSignals
 public enum ServiceRunner {
     /// Runs until SIGTERM or SIGINT. The caller has validated `settings`, taken the
     /// store's lock and opened `db`: the service is ready the moment this starts.
+    /// `timing` decides when a feed is polled again (the hook for transports that back
+    /// off or honour `Retry-After`).
     public static func run(settings: ServiceSettings, db: AppDatabase, configPath: String,
-                           environment: [String: String], logger: Logger) async throws {
-        let runtime = ServiceRuntime(settings: settings, db: db, notifier: SystemdNotifier(environment: environment), logger: logger)
+                           environment: [String: String], logger: Logger,
+                           timing: FeedPollTiming = .jittered()) async throws {
+        let runtime = ServiceRuntime(settings: settings, db: db, notifier: SystemdNotifier(environment: environment),
+                                     logger: logger, timing: timing)
         // Installed before READY=1 (sent when the group starts), so a reload asked for
         // at once is never lost nor kills the process with SIGHUP's default action.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
