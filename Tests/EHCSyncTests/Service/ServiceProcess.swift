@@ -50,6 +50,15 @@ final class ServiceProcess {
         guard process.isRunning else { throw TestFailure("ehcsync run exited before READY=1:\n\(stderr)") }
     }
 
+    /// Starts `ehcsync run` on `place` and waits for `READY=1` and the end of its first
+    /// cycle (a `STATUS=` that names it).
+    static func started(_ place: TestPlace, watchdogUSec: Int? = nil) async throws -> ServiceProcess {
+        let service = try ServiceProcess(config: place.configPath, watchdogUSec: watchdogUSec)
+        try await service.waitReady()
+        try await service.notify.wait("the first cycle") { m in m.contains { $0.fields["STATUS"]?.contains("last cycle") == true } }
+        return service
+    }
+
     /// Waits for the child to exit; returns its status and how long that took, or
     /// nil when it is still running after `seconds`.
     func waitExit(seconds: Double) async throws -> (result: CommandResult, took: Double)? {

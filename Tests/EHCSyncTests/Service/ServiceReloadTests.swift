@@ -18,9 +18,7 @@ extension ServiceLifecycleTests {
         }
         try place.drop("extra.csv", into: "la-extra", Self.laFile(101...102))
         try place.drop("refused.csv", into: "la-refused", Self.laFile(201...201))
-        let service = try ServiceProcess(config: place.configPath)
-        try await service.waitReady()
-        try await service.notify.wait("the first cycle") { m in m.contains { $0.fields["STATUS"]?.contains("last cycle") == true } }
+        let service = try await ServiceProcess.started(place)
         #expect(try place.int("SELECT count(*) FROM advice") == 0, "la-extra is not configured yet")
         #expect(!service.stderr.contains("cycle: "), "debug lines appear only after the reload sets log_level: debug")
 

@@ -41,9 +41,7 @@ extension ServiceLifecycleTests {
     func sigtermWhileTheStoreIsLockedStillEndsWithinTenSeconds() async throws {
         let place = try TestPlace()
         try place.configure([FeedSpec(name: "la-cases", role: "la", format: "csv", every: "1s")])
-        let service = try ServiceProcess(config: place.configPath)
-        try await service.waitReady()
-        try await service.notify.wait("the first cycle") { m in m.contains { $0.fields["STATUS"]?.contains("last cycle") == true } }
+        let service = try await ServiceProcess.started(place)
         let storePath = place.storePath
         async let held: Void = holdWriteLock(storePath, seconds: 15)
         try await Task.sleep(for: .seconds(1.5))
