@@ -7,9 +7,15 @@ struct BenchOptions {
     /// Keep the folder (store, processed exports, config) after the run.
     var keep = false
     var seed: UInt64 = 20_140_901
+    /// `--service`: measure `ehcsync run` instead (ServiceBenchmark).
+    var service = false
+    var idleMinutes = 10
+    var feeds = 10
+    var serviceRows = 10_000
 
     static let usage = """
         usage: ehcsync-bench [--rows N] [--dir P] [--keep] [--seed S]
+               ehcsync-bench --service [--idle-minutes M] [--feeds F] [--service-rows N] [--dir P] [--keep]
 
           Generates an LA CSV export of N advice requests (default 1000000) in random key
           order, ingests it through the folder feed into a fresh store, then ingests the next
@@ -21,6 +27,11 @@ struct BenchOptions {
                      (default: a new temporary folder, removed at the end unless --keep)
           --keep     keep the folder: store, config and processed exports
           --seed S   seed for the generated data (default 20140901)
+
+          --service  instead: start the release ehcsync binary as `ehcsync run` under a
+                     NOTIFY_SOCKET; print the time to READY=1, then CPU and RSS of the idle
+                     service over M minutes (default 10) with F unchanged feeds (default 10)
+                     polled every minute over a store of N records (default 10000)
         """
 
     /// The options, or a message for the user (usage text for `--help`).
@@ -49,6 +60,17 @@ struct BenchOptions {
                 options.seed = s
             case "--keep":
                 options.keep = true
+            case "--service":
+                options.service = true
+            case "--idle-minutes", "--feeds", "--service-rows":
+                guard let text = value(flag), let n = Int(text.replacingOccurrences(of: "_", with: "")), n >= 1 else {
+                    return .failure(BenchError("\(flag) needs a whole number of at least 1\n\n" + usage))
+                }
+                switch flag {
+                case "--idle-minutes": options.idleMinutes = n
+                case "--feeds": options.feeds = n
+                default: options.serviceRows = n
+                }
             case "-h", "--help":
                 return .failure(BenchError(usage, isHelp: true))
             default:

@@ -10,6 +10,7 @@ case .failure(let error):
     exit(64)
 case .success(let options):
     do {
+        if options.service { exit(try await ServiceBenchmark(options: options).run() ? 0 : 1) }
         exit(try await IngestBenchmark(options: options).run() ? 0 : 1)
     } catch {
         FileHandle.standardError.write(Data("ehcsync-bench: \(error)\n".utf8))

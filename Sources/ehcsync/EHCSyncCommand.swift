@@ -11,7 +11,7 @@ struct EHCSyncCommand: AsyncParsableCommand {
         commandName: "ehcsync",
         abstract: "Keeps EHC health advice on time: reconciles LA and provider feeds into one store.",
         version: EHCSyncVersion.string,
-        subcommands: [Sync.self, Check.self, Status.self, Advice.self, Conflicts.self, DigestCommand.self, Report.self, Demo.self]
+        subcommands: [Run.self, Sync.self, Check.self, Status.self, Advice.self, Conflicts.self, DigestCommand.self, Report.self, Demo.self]
     )
 }
 

@@ -20,6 +20,7 @@ struct Sync: AsyncParsableCommand {
         }
         let db = try openStore(config)
         let engine = SyncEngine(config: config, db: db, logger: makeLogger())
+        StderrLogHandler.setLevel(config.logLevel)
         let report = await engine.runCycle(now: now)
         _ = await engine.deliverOutbox(now: now, channels: channels)
         withExtendedLifetime(lock) {}

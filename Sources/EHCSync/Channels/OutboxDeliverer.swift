@@ -27,6 +27,8 @@ public struct OutboxDeliverer: Sendable {
             return result
         }
         for message in due {
+            // A stopping service ends the round between messages; the rest stay due.
+            if Task.isCancelled { break }
             let outcome: DeliveryOutcome
             if let channel = channels[message.channel] {
                 outcome = await channel.deliver(message, now: now)

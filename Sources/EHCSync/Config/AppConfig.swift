@@ -1,4 +1,5 @@
 import EHCCore
+import Logging
 /// A whole, validated configuration (SPEC §8). Only `ConfigLoader` makes one from a
 /// file, and only when the file has no errors, so every value here can be trusted by
 /// the services: paths are absolute, names are unique, references resolve.
@@ -27,12 +28,17 @@ public struct AppConfig: Sendable, Equatable {
     /// Top-level keys actually written, with the line of each, so the app can point at
     /// a section it cannot run yet.
     public var presentSections: [String: Int]
+    /// The least severe log level written (`log_level:`, default `info`).
+    public var logLevel: Logger.Level
+    /// Where `ehcsync run` writes its Prometheus textfile each cycle (`metrics_file:`), if anywhere.
+    public var metricsFile: String?
 
     public init(
         file: String, storePath: String, timeZoneIdentifier: String = "Europe/London",
         staleAfterSeconds: Int = 172_800, rules: Rules = Rules(), feeds: [FeedConfig],
         notices: NoticesConfig = NoticesConfig(), recipients: [RecipientConfig] = [],
-        channels: [ChannelConfig] = [], presentSections: [String: Int] = [:]
+        channels: [ChannelConfig] = [], presentSections: [String: Int] = [:],
+        logLevel: Logger.Level = .info, metricsFile: String? = nil
     ) {
         self.file = file
         self.storePath = storePath
@@ -44,6 +50,8 @@ public struct AppConfig: Sendable, Equatable {
         self.recipients = recipients
         self.channels = channels
         self.presentSections = presentSections
+        self.logLevel = logLevel
+        self.metricsFile = metricsFile
     }
 
     /// The recipient with this name, if defined.

@@ -14,8 +14,9 @@ struct ConfigBuilder {
     let currentDirectory: String
     let environment: [String: String]
 
-    /// The top-level sections of SPEC §8, in the order the example file writes them.
-    static let sections = ["store", "timezone", "stale_after", "rules", "feeds", "notices", "recipients", "channels"]
+    /// The top-level sections of SPEC §8 and the service's two keys (`log_level`,
+    /// `metrics_file`, which §8 leaves open), in the order the example file writes them.
+    static let sections = ["store", "timezone", "stale_after", "log_level", "metrics_file", "rules", "feeds", "notices", "recipients", "channels"]
 
     /// Names of feeds, recipients and channels: lower-case letters, digits, hyphens.
     static func isValidName(_ name: String) -> Bool {
@@ -38,14 +39,16 @@ struct ConfigBuilder {
         let channels = channels(top)
         let recipients = recipients(top, channelNames: channels.names)
         let notices = notices(top, recipientNames: recipients.names)
+        let service = serviceKeys(top)
         guard let storePath, let timeZone, let rules, let feeds, let notices,
-              let recipientConfigs = recipients.configs, let channelConfigs = channels.configs
+              let recipientConfigs = recipients.configs, let channelConfigs = channels.configs, let service
         else { return nil }
         return AppConfig(
             file: reader.file, storePath: storePath, timeZoneIdentifier: timeZone,
             staleAfterSeconds: staleAfter, rules: rules, feeds: feeds, notices: notices,
             recipients: recipientConfigs, channels: channelConfigs,
-            presentSections: Dictionary(top.entries.map { ($0.name, $0.keyLine) }, uniquingKeysWith: { a, _ in a })
+            presentSections: Dictionary(top.entries.map { ($0.name, $0.keyLine) }, uniquingKeysWith: { a, _ in a }),
+            logLevel: service.logLevel, metricsFile: service.metricsFile
         )
     }
 

@@ -2,6 +2,7 @@ import Crypto
 import EHCCore
 import Foundation
 import GRDB
+import ServiceLifecycle
 
 /// What one poll of a drop folder did, for logs and feed health.
 public struct FeedPollResult: Sendable, Equatable {
@@ -51,6 +52,9 @@ public struct FolderFeed {
         var result = FeedPollResult()
         let scanner = FolderScanner(path: folder.path, pattern: folder.pattern, ready: folder.ready, settleSeconds: folder.settleSeconds)
         for candidate in try scanner.scan(wallClock: wallClock) {
+            // A service stopping (or a cancelled task) stops between files: each file is
+            // one transaction, so the file in hand is finished and the rest wait.
+            if Task.isCancelled || Task.isShuttingDownGracefully { break }
             try take(candidate, now: now, into: &result, log: log)
         }
         return result

@@ -1,20 +1,48 @@
 import EHCCore
 import Foundation
 import Logging
+import Synchronization
 
 /// Logs one line per event to stderr, in the form journald reads best: with a
-/// `<N>` syslog priority prefix when stderr is the journal (`JOURNAL_STREAM` set),
-/// plain with a timestamp otherwise. Messages never carry names, NHS numbers or secrets:
+/// `<N>` syslog priority prefix when stderr is the journal (the stream `JOURNAL_STREAM`
+/// names), plain with a timestamp otherwise. Messages never carry names, NHS numbers or secrets:
 /// callers log ids, counts and file names only.
+///
+/// The level is the process's (`setLevel`, from the config's `log_level:`), so a reload
+/// changes it for every logger at once; a handler whose level was set keeps its own.
 public struct StderrLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level = .info
+    private var ownLevel: Logger.Level?
+    public var logLevel: Logger.Level {
+        get { ownLevel ?? Self.processLevel.withLock { $0 } }
+        set { ownLevel = newValue }
+    }
     let label: String
     let journal: Bool
 
-    public init(label: String, journal: Bool = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil) {
+    private static let processLevel = Mutex(Logger.Level.info)
+
+    /// Sets the level of every handler that has none of its own.
+    public static func setLevel(_ level: Logger.Level) {
+        processLevel.withLock { $0 = level }
+    }
+
+    public init(label: String, journal: Bool = StderrLogHandler.stderrIsJournal()) {
         self.label = label
         self.journal = journal
+    }
+
+    /// True when stderr is the journal stream systemd opened: `$JOURNAL_STREAM` is
+    /// `DEVICE:INODE` of that stream, and a child whose stderr was redirected elsewhere
+    /// inherits the variable but not the stream, so both numbers must match (as
+    /// systemd.exec(5) says to check).
+    public static func stderrIsJournal(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        guard let value = environment["JOURNAL_STREAM"] else { return false }
+        let parts = value.split(separator: ":")
+        guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return false }
+        var st = stat()
+        guard fstat(STDERR_FILENO, &st) == 0 else { return false }
+        return UInt64(st.st_dev) == device && UInt64(st.st_ino) == inode
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -47,10 +75,7 @@ public struct StderrLogHandler: LogHandler {
 
     /// Sets swift-log up once per process.
     public static func bootstrap(level: Logger.Level = .info) {
-        LoggingSystem.bootstrap { label in
-            var h = StderrLogHandler(label: label)
-            h.logLevel = level
-            return h
-        }
+        setLevel(level)
+        LoggingSystem.bootstrap { label in StderrLogHandler(label: label) }
     }
 }

@@ -64,7 +64,8 @@ enum EHCSyncBinary {
     }
 
     /// Starts `ehcsync ARGUMENTS` and returns at once (the crash test kills it).
-    static func start(_ arguments: [String], in directory: String? = nil) throws -> RunningCommand {
+    static func start(_ arguments: [String], in directory: String? = nil,
+                      environment: [String: String] = EHCSyncBinary.environment) throws -> RunningCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try path())
         process.arguments = arguments

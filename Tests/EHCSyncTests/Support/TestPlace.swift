@@ -128,6 +128,8 @@ struct FeedSpec {
     var pattern: String?
     var ready = "stable"
     var settleSeconds = 0
+    /// `every:` as written (`1s`, `5m`); the config's default when nil.
+    var every: String?
     /// Inline YAML map for `defaults:`, e.g. `{ provider_ods: RBT }`.
     var defaults: String?
     /// A `csv:` or `json:` block, written unindented; it is indented under the feed.
@@ -148,6 +150,7 @@ struct FeedSpec {
         var folderMap = "path: \"\(folder)\", ready: \(ready), settle_seconds: \(settleSeconds)"
         if let pattern { folderMap += ", pattern: \"\(pattern)\"" }
         var text = "  - name: \(name)\n    role: \(role)\n    folder: { \(folderMap) }\n    format: \(format)\n"
+        if let every { text += "    every: \(every)\n" }
         if let defaults { text += "    defaults: \(defaults)\n" }
         if let mapping {
             for line in mapping.split(separator: "\n", omittingEmptySubsequences: true) { text += "    " + line + "\n" }

@@ -1,0 +1,125 @@
+import EHCCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The service's heart: polls each feed on its own `every` (with jitter, through
+/// `FeedPollTiming`), runs the end-of-cycle work at least every minute (and after any
+/// poll that took in files), then publishes the figures: `STATUS=`, and the metrics
+/// file when `metrics_file:` is set. Every unit of work runs on the store worker
+/// thread; the loop itself only waits.
+///
+/// On graceful shutdown it starts no new unit; a folder poll stops after the file in
+/// hand (one transaction). If that is still running 7 s after the signal, the store
+/// is interrupted: the transaction rolls back whole and the file is taken again at
+/// the next start, so SIGTERM ends the process within systemd's 10 s either way.
+public struct FeedScheduler: ServiceLifecycle.Service, CustomStringConvertible {
+    /// What swift-service-lifecycle logs for this service: its name alone, never its
+    /// fields (the reloader holds the process environment, which may carry secrets).
+    public var description: String { "FeedScheduler" }
+
+    let runtime: ServiceRuntime
+    /// How long the work in hand may take after SIGTERM before the store is interrupted.
+    let stopGrace: Duration
+
+    public init(runtime: ServiceRuntime, stopGrace: Duration = .seconds(7)) {
+        self.runtime = runtime
+        self.stopGrace = stopGrace
+    }
+
+    public func run() async {
+        let clock = ContinuousClock()
+        let origin = clock.now
+        func seconds() -> Double {
+            let d = origin.duration(to: clock.now).components
+            return Double(d.seconds) + Double(d.attoseconds) / 1e18
+        }
+        var settings = runtime.settings
+        var engine = SyncEngine(config: settings.config, db: runtime.db, logger: runtime.logger)
+        var timetable = FeedTimetable(feeds: settings.config.feeds, now: seconds())
+        await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let current = runtime.settings
+                if current.generation != settings.generation {
+                    settings = current
+                    engine = SyncEngine(config: settings.config, db: runtime.db, logger: runtime.logger)
+                    timetable.replaceFeeds(settings.config.feeds, now: seconds())
+                }
+                let now = seconds()
+                let due = timetable.dueFeeds(at: now)
+                guard !due.isEmpty || timetable.isFinishDue(at: now) else {
+                    await runtime.schedulerBell.wait(until: origin + .milliseconds(Int64(timetable.nextWake * 1000)))
+                    continue
+                }
+                await pass(due: due, engine: engine, config: settings.config, timetable: &timetable, seconds: seconds)
+            }
+        } onGracefulShutdown: {
+            runtime.schedulerBell.ring()
+        }
+    }
+
+    /// One pass: the due feeds in config order, the end-of-cycle work if due, then the figures.
+    private func pass(due: [String], engine: SyncEngine, config: AppConfig, timetable: inout FeedTimetable,
+                      seconds: () -> Double) async {
+        let started = seconds()
+        var tookFiles = false
+        for name in due {
+            guard !Task.isShuttingDownGracefully, let feed = config.feeds.first(where: { $0.name == name }) else { break }
+            let outcome = await unit("polling feed \(name)") {
+                await engine.pollFeed(feed, now: Timestamp(Date()), wallClock: Date())
+            }
+            if let result = outcome.result, result.filesApplied + result.filesRejected + result.filesDuplicate > 0 { tookFiles = true }
+            timetable.polled(name, at: seconds(), delay: runtime.timing.delayAfterPoll(feed, outcome))
+        }
+        guard !Task.isShuttingDownGracefully else { return }
+        let finish = tookFiles || timetable.isFinishDue(at: seconds())
+        if finish {
+            let end = await unit("end-of-cycle work") { engine.finishCycle(now: Timestamp(Date())) }
+            timetable.finished(at: seconds())
+            if end.notices.messagesQueued > 0 { runtime.outboxBell.ring() }
+        }
+        let previous = runtime.figures
+        let duration = seconds() - started
+        let figures = await unit("reading the figures") { () -> ServiceFigures in
+            let now = Timestamp(Date())
+            do {
+                var figures = try ServiceFigures.read(runtime.db, config: config, now: now, countAdvice: finish || previous.advice == nil,
+                                                      previous: previous)
+                figures.lastCycleAt = now
+                figures.lastCycleSeconds = duration
+                if let path = config.metricsFile {
+                    do { try AtomicFile.write(MetricsText.render(figures), to: path, mode: 0o644) } catch {
+                        runtime.logger.error("metrics: \(error)")
+                    }
+                }
+                return figures
+            } catch {
+                runtime.logger.error("status: cannot read the figures: \(error)")
+                return previous
+            }
+        }
+        runtime.publish(figures)
+        runtime.logger.debug("cycle: \(due.count) feeds polled\(finish ? ", end-of-cycle work done" : "") in \(String(format: "%.3f", duration)) s")
+    }
+
+    /// Runs one unit of work on the store worker, marked busy for the watchdog, with a
+    /// guard that interrupts the store if a shutdown waits on it too long.
+    private func unit<T>(_ what: String, _ body: () async -> T) async -> T {
+        runtime.heartbeat.begin(what)
+        defer { runtime.heartbeat.end() }
+        let db = runtime.db, logger = runtime.logger, grace = stopGrace
+        return await withTaskGroup(of: Void.self, returning: T.self) { group in
+            group.addTask {
+                guard (try? await gracefulShutdown()) != nil, (try? await Task.sleep(for: grace)) != nil else { return }
+                logger.warning("shutdown: \(what) is still running: interrupting it; its transaction rolls back and its file is taken again at the next start")
+                while !Task.isCancelled {
+                    db.interrupt()
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            let value = await withTaskExecutorPreference(runtime.storeWorker) { await body() }
+            group.cancelAll()
+            return value
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import EHCCore
+import Foundation
+import GRDB
+import ServiceLifecycle
+
+/// Delivers the outbox continuously: whatever is due now, then sleeps until the next
+/// message is due, a new one is queued (the scheduler rings), or a minute passes.
+/// Deliveries run on the delivery worker, so a long feed poll never holds back a
+/// notice. On shutdown the delivery in hand is cancelled; it counts as an attempt
+/// to retry, and the notice keeps its stable id, so a receiver drops a duplicate.
+public struct OutboxService: ServiceLifecycle.Service, CustomStringConvertible {
+    /// What swift-service-lifecycle logs for this service: its name alone, never its
+    /// fields (the reloader holds the process environment, which may carry secrets).
+    public var description: String { "OutboxService" }
+
+    let runtime: ServiceRuntime
+    /// The longest sleep between two looks at the outbox.
+    static let longestWait: Duration = .seconds(60)
+
+    public init(runtime: ServiceRuntime) {
+        self.runtime = runtime
+    }
+
+    public func run() async {
+        await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let channels = runtime.settings.channels
+                let db = runtime.db, logger = runtime.logger, worker = runtime.deliveryWorker
+                let batch = await cancelWhenGracefulShutdown { () async -> Int in
+                    await withTaskExecutorPreference(worker) {
+                        let r = await OutboxDeliverer(channels: channels).deliverDue(db: db, now: Timestamp(Date()), logger: logger)
+                        return r.delivered + r.retrying + r.failed
+                    }
+                }
+                if batch >= AppDatabase.dueBatchSize { continue }
+                let next = await withTaskExecutorPreference(worker) { try? db.nextOutboxAttempt() }
+                var deadline = ContinuousClock.now + Self.longestWait
+                if let next {
+                    let wait = Duration.milliseconds(max(0, next.millis - Timestamp(Date()).millis))
+                    deadline = min(deadline, .now + wait)
+                }
+                await runtime.outboxBell.wait(until: deadline)
+            }
+        } onGracefulShutdown: {
+            runtime.outboxBell.ring()
+        }
+    }
+}
+
+extension AppDatabase {
+    /// How many due messages one delivery round takes (`dueMessages`' default limit).
+    static let dueBatchSize = 100
+
+    /// When the earliest pending message is next due, if any.
+    func nextOutboxAttempt() throws -> Timestamp? {
+        try read { db in
+            try Int64.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM outbox_message WHERE status = 'pending'")
+                .map(Timestamp.init(millis:))
+        }
+    }
+}
