@@ -75,8 +75,13 @@ public final class ObservationApplier {
         return mark
     }
 
+    /// The greatest `updated_at` among the observations given to `apply`: an HTTP
+    /// feed's `since` cursor advances to it in the same transaction.
+    public private(set) var greatestUpdatedAt: Timestamp?
+
     /// Links, plans and applies one observation (SPEC §4), recording it in the audit trail.
     public func apply(_ obs: Observation, source: String, rowHash: Int64) throws {
+        if let t = obs.updatedAt, greatestUpdatedAt.map({ $0 < t }) ?? true { greatestUpdatedAt = t }
         let link = try self.link(obs)
         guard let requestID = link.requestID else {
             try park(obs, source: source, reason: link.reason ?? "no open request matches")

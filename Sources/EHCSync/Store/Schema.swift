@@ -162,6 +162,26 @@ enum Schema {
             ) WITHOUT ROWID;
             """)
         }
+        m.registerMigration("v3-http") { db in
+            // One row per HTTP feed: where its reading stands. Every column but
+            // retry_at and last_status changes only in the transaction that applies a
+            // page, so a crash resumes exactly where the last commit left it.
+            try db.execute(sql: """
+            CREATE TABLE http_feed (
+              feed_id INTEGER PRIMARY KEY REFERENCES feed(id),
+              url TEXT NOT NULL,
+              cursor INTEGER,
+              etag TEXT,
+              last_modified TEXT,
+              next_url TEXT,
+              walk_pages INTEGER NOT NULL DEFAULT 0 CHECK (walk_pages >= 0),
+              row_errors TEXT,
+              row_error_count INTEGER NOT NULL DEFAULT 0 CHECK (row_error_count >= 0),
+              last_status INTEGER,
+              retry_at INTEGER
+            );
+            """)
+        }
         return m
     }
 }
