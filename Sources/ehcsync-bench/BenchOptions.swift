@@ -7,9 +7,13 @@ struct BenchOptions {
     /// Keep the folder (store, processed exports, config) after the run.
     var keep = false
     var seed: UInt64 = 20_140_901
+    /// `--http`: the HTTP feed benchmark (HTTPBenchmark.swift) instead of the ingest one.
+    var http = false
+    /// Whether `--rows` was given (the HTTP benchmark's default is 100,000 records).
+    var rowsGiven = false
 
     static let usage = """
-        usage: ehcsync-bench [--rows N] [--dir P] [--keep] [--seed S]
+        usage: ehcsync-bench [--rows N] [--dir P] [--keep] [--seed S] [--http]
 
           Generates an LA CSV export of N advice requests (default 1000000) in random key
           order, ingests it through the folder feed into a fresh store, then ingests the next
@@ -21,6 +25,9 @@ struct BenchOptions {
                      (default: a new temporary folder, removed at the end unless --keep)
           --keep     keep the folder: store, config and processed exports
           --seed S   seed for the generated data (default 20140901)
+          --http     instead: an HTTP feed reading one JSON page of N records (default
+                     100000) from a local server, against curl's download of the same
+                     body, then the CPU time of a poll answered 304
         """
 
     /// The options, or a message for the user (usage text for `--help`).
@@ -39,6 +46,7 @@ struct BenchOptions {
                     return .failure(BenchError("--rows needs a whole number of at least 100\n\n" + usage))
                 }
                 options.rows = n
+                options.rowsGiven = true
             case "--dir":
                 guard let text = value(flag), !text.isEmpty else { return .failure(BenchError("--dir needs a path\n\n" + usage)) }
                 options.dir = text
@@ -49,6 +57,8 @@ struct BenchOptions {
                 options.seed = s
             case "--keep":
                 options.keep = true
+            case "--http":
+                options.http = true
             case "-h", "--help":
                 return .failure(BenchError(usage, isHelp: true))
             default:

@@ -10,7 +10,8 @@ case .failure(let error):
     exit(64)
 case .success(let options):
     do {
-        exit(try await IngestBenchmark(options: options).run() ? 0 : 1)
+        let ok = options.http ? try await HTTPBenchmark(options: options).run() : try await IngestBenchmark(options: options).run()
+        exit(ok ? 0 : 1)
     } catch {
         FileHandle.standardError.write(Data("ehcsync-bench: \(error)\n".utf8))
         exit(1)
