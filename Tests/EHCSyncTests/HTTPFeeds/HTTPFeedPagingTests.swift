@@ -89,6 +89,20 @@ import Testing
         #expect(try place.httpState().walkPages == 0)
     }
 
+    @Test func anNDJSONBodyIsReadLikeAnNDJSONFile() async throws {
+        let peer = try FeedPeer()
+        let lines = FeedPeer.laRecords(3).map { record in
+            String(decoding: (try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: peer.directory + "/page.ndjson", atomically: true, encoding: .utf8)
+        let place = try TestPlace()
+        try place.configure(http: [HTTPFeedSpec(url: peer.url("/file?name=page.ndjson"), format: "ndjson")])
+        let outcome = try await place.poll("la-api", now: Self.now)
+        #expect(outcome.error == nil)
+        #expect(outcome.result?.counts.applied == 3)
+        #expect(try await peer.log().first?.headers["accept"]?.hasPrefix("application/x-ndjson") == true)
+    }
+
     @Test(arguments: [
         ("<https://a.example/x?page=2>; rel=\"next\", <https://a.example/x?page=9>; rel=\"last\"", "https://a.example/x?page=2"),
         ("<https://a.example/x?page=1>; rel=\"prev\", </x?page=3>; rel=\"next last\"", "/x?page=3"),
