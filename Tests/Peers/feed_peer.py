@@ -38,13 +38,15 @@ import hashlib
 import json
 import os
 import ssl
-import sys
 import threading
 import time
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+# The transport tests' peer, beside this file: its Handler (TLS handshake per
+# connection, quiet log, answer), Server and stdin watch serve here too.
+import http_peer
 
 LOG = []
 LOG_LOCK = threading.Lock()
@@ -55,19 +57,8 @@ def parse_time(text):
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(http_peer.Handler):
     server_version = "ehc-feed-peer"
-
-    def log_message(self, format, *args):
-        pass
-
-    def setup(self):
-        if isinstance(self.request, ssl.SSLSocket):
-            self.request.settimeout(10)
-            self.request.do_handshake()
-            self.request.settimeout(None)
-        super().setup()
 
     def do_GET(self):
         url = urlsplit(self.path)
@@ -81,11 +72,11 @@ class Handler(BaseHTTPRequestHandler):
                                                  "authorization", "accept", "accept-encoding")},
                 })
         try:
-            self.route(url.path, query)
+            self.dispatch(url.path, query)
         except (BrokenPipeError, ConnectionResetError):
             pass
 
-    def route(self, path, query):
+    def dispatch(self, path, query):
         if path == "/log":
             with LOG_LOCK:
                 self.answer(200, json.dumps(LOG).encode(), {"Content-Type": "application/json"})
@@ -113,7 +104,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.answer(200, half, {"Content-Type": "application/json"})
         elif path == "/drip":
-            self.drip(float(query.get("interval", "1")))
+            self.drip_records(float(query.get("interval", "1")))
         elif path in ("/big", "/gzip"):
             body = self.padded(int(query.get("bytes", "1000")))
             if path == "/gzip":
@@ -181,17 +172,7 @@ class Handler(BaseHTTPRequestHandler):
         record["pad"] = "x" * max(0, count - size)
         return json.dumps([record]).encode()
 
-    def answer(self, status, body, headers):
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        if status != 304:
-            self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if body and status != 304:
-            self.wfile.write(body)
-
-    def drip(self, interval):
+    def drip_records(self, interval):
         body = json.dumps(self.records()).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -207,22 +188,6 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def handle_error(self, request, client_address):
-        pass
-
-
-def exit_when_stdin_closes():
-    try:
-        while sys.stdin.buffer.read(4096):
-            pass
-    finally:
-        os._exit(0)
-
-
 def main():
     global ARGS
     parser = argparse.ArgumentParser()
@@ -232,13 +197,13 @@ def main():
     parser.add_argument("--key")
     ARGS = parser.parse_args()
 
-    server = Server(("127.0.0.1", ARGS.port), Handler)
+    server = http_peer.Server(("127.0.0.1", ARGS.port), Handler)
     if ARGS.cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(ARGS.cert, ARGS.key)
         server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
 
-    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
+    threading.Thread(target=http_peer.exit_when_stdin_closes, daemon=True).start()
     print(server.server_address[1], flush=True)
     server.serve_forever()
 

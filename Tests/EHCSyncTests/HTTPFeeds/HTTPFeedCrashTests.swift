@@ -19,30 +19,13 @@ import Testing
         var rng = CrashRecoveryTests.SplitMix(state: seed)
         let peer = try FeedPeer(FeedPeer.laRecords(Self.records))
         let place = try TestPlace()
-        try place.configure(http: [HTTPFeedSpec(url: peer.url("/feed?paging=body&page_size=\(Self.pageSize)&delay=0.02"),
+        try place.configure(http: [HTTPFeedSpec(url: peer.url("/feed?paging=body&page_size=\(Self.pageSize)&delay=0.03"),
                                                 http: ["since_param: since"])])
         let arguments = ["sync", "--config", place.configPath, "--now", "2026-03-10T09:00:00Z"]
         func pagesDone() -> Int { (try? place.int("SELECT walk_pages FROM http_feed")) ?? 0 }
         func walkOver() -> Bool { pagesDone() > 0 && ((try? place.int("SELECT count(*) FROM http_feed WHERE next_url IS NULL")) ?? 0) == 1 }
 
-        var kills = 0
-        for _ in 0..<6 {
-            if walkOver() { break }
-            let before = pagesDone()
-            let child = try EHCSyncBinary.start(arguments)
-            let deadline = Date().addingTimeInterval(30)
-            while child.process.isRunning && pagesDone() <= before && Date() < deadline {
-                try await Task.sleep(nanoseconds: 5_000_000)
-            }
-            try await Task.sleep(nanoseconds: (rng.next() % 300) * 1_000_000)
-            if child.process.isRunning {
-                kill(child.process.processIdentifier, SIGKILL)
-                kills += 1
-            }
-            child.process.waitUntilExit()
-            let result = try child.finish()
-            #expect(result.killedBySignal || result.status == 0, "seed \(seed): \(result)")
-        }
+        let kills = try Self.killRounds(arguments, seed: seed, rng: &rng, pagesDone: pagesDone, walkOver: walkOver)
         #expect(kills >= 1, "seed \(seed): no run was killed part-way; the walk is too short for this machine")
         let last = try EHCSyncBinary.run(arguments)
         #expect(last.status == 0, "seed \(seed): \(last)")
@@ -68,5 +51,30 @@ import Testing
         #expect(idle.status == 0, "\(idle)")
         #expect(try place.appliedState() == applied)
         #expect(try await peer.log().last?.query["since"] == "2026-03-02T21:59:00Z")
+    }
+
+    /// Kill rounds: lets each run commit a few more pages (1 to 6), then SIGKILLs it,
+    /// which lands somewhere in the next page. Synchronous, so the wait blocks its
+    /// thread (as in CrashRecoveryTests) and a busy test pool cannot make a kill late.
+    static func killRounds(_ arguments: [String], seed: UInt64, rng: inout CrashRecoveryTests.SplitMix,
+                           pagesDone: () -> Int, walkOver: () -> Bool) throws -> Int {
+        var kills = 0
+        for _ in 0..<6 {
+            if walkOver() { break }
+            let target = pagesDone() + 1 + Int(rng.next() % 6)
+            let child = try EHCSyncBinary.start(arguments)
+            let deadline = Date().addingTimeInterval(30)
+            while child.process.isRunning && pagesDone() < target && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.002)
+            }
+            if child.process.isRunning {
+                kill(child.process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            child.process.waitUntilExit()
+            let result = try child.finish()
+            #expect(result.killedBySignal || result.status == 0, "seed \(seed): \(result)")
+        }
+        return kills
     }
 }
