@@ -95,6 +95,18 @@ import Testing
         #expect(outcome.retryAt != nil)
     }
 
+    /// The low-speed guard (1 KB/s for 30 s in a feed) drops a drip long before the total
+    /// timeout; shortened here to 2 s so the test does not wait half a minute.
+    @Test func aTransferBelowTheLowSpeedLimitIsDropped() async throws {
+        let peer = try FeedPeer(FeedPeer.laRecords(20))
+        var request = HTTPRequest(url: peer.url("/drip?interval=0.2"), timeoutSeconds: 60)
+        #expect(request.lowSpeedLimitBytes == 1024 && request.lowSpeedTimeSeconds == 30, "the defaults")
+        request.lowSpeedTimeSeconds = 2
+        let error = await CurlTest.failure(of: request)
+        #expect(error?.code == 28)
+        #expect(error?.message.contains("too slow") == true, "\(error?.message ?? "no error")")
+    }
+
     @Test func aRedirectFromHTTPSToPlainHTTPIsRefused() async throws {
         let pki = try TestPKI()
         let tls = try FeedPeer(FeedPeer.laRecords(2), certificate: (pki.serverCert, pki.serverKey))
