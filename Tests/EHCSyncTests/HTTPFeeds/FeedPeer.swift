@@ -96,10 +96,11 @@ struct HTTPFeedSpec {
 }
 
 extension TestPlace {
-    /// Configures the place with these HTTP feeds (and folder `feeds`, if any).
+    /// Configures the place with these HTTP feeds (and folder `feeds`, if any), then
+    /// `extra` top-level YAML (`notices:`, `recipients:`…).
     @discardableResult
-    func configure(http: [HTTPFeedSpec], feeds: [FeedSpec] = []) throws -> AppConfig {
-        try configure(feeds, extra: http.map(\.yaml).joined())
+    func configure(http: [HTTPFeedSpec], feeds: [FeedSpec] = [], extra: String = "") throws -> AppConfig {
+        try configure(feeds, extra: http.map(\.yaml).joined() + extra)
     }
 
     /// Polls one configured feed through the engine, as the service would.

@@ -42,4 +42,21 @@ import Testing
         #expect(feed["retry_at"] is String)
         #expect((feed["row_errors"] as? [String])?.isEmpty == true)
     }
+
+    @Test func theDigestsFeedHealthShowsAFailingEndpointAndWhy() async throws {
+        let peer = try FeedPeer()
+        let place = try TestPlace()
+        let config = try place.configure(http: [HTTPFeedSpec(url: peer.url("/status/503?retry_after=600&body=maintenance"))],
+                                         extra: NoticeCycleTests.notices(place))
+        let now = "2026-03-10T09:00:00Z"
+        let outcome = try await place.poll("la-api", now: now)
+        let error = try #require(outcome.error)
+        let input = try NoticeCycle(config: config, db: try place.store())
+            .digestInput(recipient: "dco", date: try #require(CivilDate(iso: "2026-03-10")), now: try TestPlace.timestamp(now))
+        let feed = try #require(input.feeds.first { $0.name == "la-api" })
+        #expect(feed.lastError == error)
+        let text = DigestBuilder.build(input).text()
+        #expect(text.contains("la-api"))
+        #expect(text.contains("HTTP 503 from \(CurlURL.redacted(peer.url("/"))) (page 1): maintenance; Retry-After 600 s"), "\(text)")
+    }
 }
