@@ -19,7 +19,8 @@ Routes (GET):
                              {"records", "next"} body (absolute URL), or a relative
                              Link: <...>; rel="next" header with a plain array body
               page_size=N    (default 2); page=K (1-based) is set by the next links
-              fail_page=K    page K answers 500 while the file named by fail_file exists
+              fail_page=K    page K answers fail_status (default 500) while the file
+                             named by fail_file exists
               delay=S        sleep S seconds before answering
     /status/CODE?retry_after=X&body=TEXT   that status, with Retry-After when given
     /html                  200 with an HTML error page
@@ -148,7 +149,8 @@ class Handler(http_peer.Handler):
             if since and parsedate_to_datetime(since) >= newest.replace(microsecond=0):
                 return self.answer(304, b"", headers)
         if "fail_page" in query and page == int(query["fail_page"]) and os.path.exists(query.get("fail_file", "")):
-            return self.answer(500, b"page store offline\nsecond line", {"Content-Type": "text/plain"})
+            status = int(query.get("fail_status", "500"))
+            return self.answer(status, b"page store offline\nsecond line", {"Content-Type": "text/plain"})
         if paging == "none":
             return self.answer(200, json.dumps(records).encode(), headers)
         chunk = records[(page - 1) * size: page * size]

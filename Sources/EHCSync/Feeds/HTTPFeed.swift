@@ -135,8 +135,14 @@ public struct HTTPFeed {
                     next.lastModified = response.header("last-modified")
                     next.rowErrors = []
                     next.rowErrorCount = 0
+                    next.walkCursor = nil
                 }
-                if let newest = applier.greatestUpdatedAt, next.cursor.map({ $0 < newest }) ?? true { next.cursor = newest }
+                next.walkCursor = Self.later(next.walkCursor, applier.greatestUpdatedAt)
+                if next.nextURL == nil {
+                    // The walk is complete: only now may `since` skip what it covered.
+                    next.cursor = Self.later(next.cursor, next.walkCursor)
+                    next.walkCursor = nil
+                }
                 next.walkPages = page
                 next.rowErrorCount += newErrors.count
                 next.rowErrors = Array((next.rowErrors + newErrors).prefix(AppDatabase.keptRowErrors))
@@ -158,6 +164,12 @@ public struct HTTPFeed {
             throw HTTPFeedError("page \(page) from \(CurlURL.redacted(response.effectiveURL)) is not the expected \(feed.format.rawValue) "
                                 + "(nothing of it was applied): \(error.message)", status: response.status)
         }
+    }
+
+    /// The later of two instants, either of which may be missing.
+    static func later(_ a: Timestamp?, _ b: Timestamp?) -> Timestamp? {
+        guard let a, let b else { return a ?? b }
+        return max(a, b)
     }
 
     /// The absolute URL of the next page, refused when it would leave the feed's origin

@@ -58,6 +58,7 @@ public final class ObservationApplier {
         let mark = try feedMark(requestID)
         guard let stored = mark?.rowHash, stored == rowHash else { return false }
         counts.unchanged += 1
+        noteUpdatedAt(mark?.updatedAt)  // the same row, so the same updated_at
         return true
     }
 
@@ -75,13 +76,19 @@ public final class ObservationApplier {
         return mark
     }
 
-    /// The greatest `updated_at` among the observations given to `apply`: an HTTP
-    /// feed's `since` cursor advances to it in the same transaction.
+    /// The greatest `updated_at` among the observations given to `apply` and the rows
+    /// found unchanged by `isUnchanged`: an HTTP feed's `since` cursor advances to it in
+    /// the same transaction. (Rows found by `isKnownUnchanged` are not counted: the
+    /// in-memory set has no times, and a cursor that lags only re-reads.)
     public private(set) var greatestUpdatedAt: Timestamp?
+
+    private func noteUpdatedAt(_ t: Timestamp?) {
+        if let t, greatestUpdatedAt.map({ $0 < t }) ?? true { greatestUpdatedAt = t }
+    }
 
     /// Links, plans and applies one observation (SPEC §4), recording it in the audit trail.
     public func apply(_ obs: Observation, source: String, rowHash: Int64) throws {
-        if let t = obs.updatedAt, greatestUpdatedAt.map({ $0 < t }) ?? true { greatestUpdatedAt = t }
+        noteUpdatedAt(obs.updatedAt)
         let link = try self.link(obs)
         guard let requestID = link.requestID else {
             try park(obs, source: source, reason: link.reason ?? "no open request matches")

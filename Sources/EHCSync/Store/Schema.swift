@@ -171,6 +171,7 @@ enum Schema {
               feed_id INTEGER PRIMARY KEY REFERENCES feed(id),
               url TEXT NOT NULL,
               cursor INTEGER,
+              walk_cursor INTEGER,
               etag TEXT,
               last_modified TEXT,
               next_url TEXT,

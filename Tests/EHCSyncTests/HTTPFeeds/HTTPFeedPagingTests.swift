@@ -76,6 +76,30 @@ import Testing
         #expect(try place.health(now: "2026-03-10T09:05:00Z").state == .ok)
     }
 
+    @Test func aWalkTheServerForgotStartsAgainWithoutSkippingOlderRecords() async throws {
+        // Pages in the server's own order, not by updated_at: page 1 holds the newest.
+        let peer = try FeedPeer(Array(FeedPeer.laRecords(4).reversed()))
+        let gone = peer.directory + "/gone"
+        #expect(FileManager.default.createFile(atPath: gone, contents: nil))
+        let place = try TestPlace()
+        try place.configure(http: [HTTPFeedSpec(url: peer.url("/feed?paging=body&page_size=2&fail_page=2&fail_status=410&fail_file=\(gone)"),
+                                                http: ["since_param: since"])])
+        let forgotten = try await place.poll("la-api", now: Self.now)
+        #expect(forgotten.error?.contains("HTTP 410") == true)
+        #expect(try place.int("SELECT count(*) FROM advice") == 2)
+        let state = try place.httpState()
+        #expect(state.nextURL == nil, "the walk is dropped")
+        #expect(state.cursor == nil, "and since stays where it was before the walk (10:03 would skip page 2)")
+
+        try FileManager.default.removeItem(atPath: gone)
+        let again = try await place.poll("la-api", now: "2026-03-10T09:05:00Z")
+        #expect(again.error == nil)
+        #expect(try place.int("SELECT count(*) FROM advice") == 4, "the older records of the unread page arrive")
+        #expect(try place.httpState().cursor?.description == "2026-03-02T10:03:00Z")
+        let firsts = try await peer.log().filter { $0.query["page"] == nil }.map { $0.query["since"] }
+        #expect(firsts == [nil, nil], "no since until a walk completed")
+    }
+
     @Test(arguments: [("http://127.0.0.1:1/steal", "points to http://127.0.0.1:1"), ("/file?name=page.json", "the page itself")])
     func aRefusedNextLinkAppliesNothingOfThePage(next: String, why: String) async throws {
         let peer = try FeedPeer()
