@@ -13,8 +13,14 @@ struct BenchOptions {
     var feeds = 10
     var serviceRows = 10_000
 
+    /// `--http`: the HTTP feed benchmark (HTTPBenchmark.swift) instead of the ingest one.
+    var http = false
+    /// Whether `--rows` was given (the HTTP benchmark's default is 100,000 records).
+    var rowsGiven = false
+
     static let usage = """
         usage: ehcsync-bench [--rows N] [--dir P] [--keep] [--seed S]
+               ehcsync-bench --http [--rows N]
                ehcsync-bench --service [--idle-minutes M] [--feeds F] [--service-rows N] [--dir P] [--keep]
 
           Generates an LA CSV export of N advice requests (default 1000000) in random key
@@ -32,6 +38,9 @@ struct BenchOptions {
                      NOTIFY_SOCKET; print the time to READY=1, then CPU and RSS of the idle
                      service over M minutes (default 10) with F unchanged feeds (default 10)
                      polled every minute over a store of N records (default 10000)
+          --http     instead: an HTTP feed reading one JSON page of N records (default
+                     100000) from a local server, against curl's download of the same
+                     body, then the CPU time of a poll answered 304
         """
 
     /// The options, or a message for the user (usage text for `--help`).
@@ -50,6 +59,7 @@ struct BenchOptions {
                     return .failure(BenchError("--rows needs a whole number of at least 100\n\n" + usage))
                 }
                 options.rows = n
+                options.rowsGiven = true
             case "--dir":
                 guard let text = value(flag), !text.isEmpty else { return .failure(BenchError("--dir needs a path\n\n" + usage)) }
                 options.dir = text
@@ -71,6 +81,8 @@ struct BenchOptions {
                 case "--feeds": options.feeds = n
                 default: options.serviceRows = n
                 }
+            case "--http":
+                options.http = true
             case "-h", "--help":
                 return .failure(BenchError(usage, isHelp: true))
             default:

@@ -11,7 +11,8 @@ case .failure(let error):
 case .success(let options):
     do {
         if options.service { exit(try await ServiceBenchmark(options: options).run() ? 0 : 1) }
-        exit(try await IngestBenchmark(options: options).run() ? 0 : 1)
+        let ok = options.http ? try await HTTPBenchmark(options: options).run() : try await IngestBenchmark(options: options).run()
+        exit(ok ? 0 : 1)
     } catch {
         FileHandle.standardError.write(Data("ehcsync-bench: \(error)\n".utf8))
         exit(1)

@@ -48,11 +48,6 @@ func loadConfig(path explicit: String?) throws -> AppConfig {
     let path = ConfigLoader.resolvePath(explicit: explicit, environment: env)
     switch ConfigLoader.load(path: path, environment: env) {
     case .success(let config):
-        let unsupported = config.unsupportedIssues
-        guard unsupported.isEmpty else {
-            unsupported.forEach { stderr($0.description) }
-            throw Exit.config
-        }
         return config
     case .failure(let errors):
         errors.issues.forEach { stderr($0.description) }

@@ -55,7 +55,9 @@ struct Status: ParsableCommand {
             var line = "  \(f.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(f.role.padding(toLength: 9, withPad: " ", startingAt: 0)) \(f.state.rawValue)"
             if let s = f.lastSuccessAt { line += "  last ok \(s)" }
             if let e = f.lastError { line += "  error: \(e) (\(f.consecutiveFailures) in a row)" }
+            if let r = f.retryAt { line += "  backing off until \(r)" }
             print(line)
+            if !f.rowErrors.isEmpty { print("    \(f.rowErrors.count) row errors in the last pages read, first: \(f.rowErrors[0])") }
         }
         print("Advice")
         for s in AdviceStateKind.allCases { print("  \(s.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(report.advice[s] ?? 0)") }

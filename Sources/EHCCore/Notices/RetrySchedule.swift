@@ -13,12 +13,20 @@ public struct RetrySchedule: Sendable, Equatable {
     /// number in 0..<1 from the caller (random in production, fixed in tests).
     public func nextAttempt(after attempts: Int, now: Timestamp, retryAfterSeconds: Int?, giveUpAt: Timestamp,
                             jitter: Double) -> Timestamp? {
+        let next = now.adding(seconds: delaySeconds(after: attempts, retryAfterSeconds: retryAfterSeconds, jitter: jitter))
+        return next <= giveUpAt ? next : nil
+    }
+
+    /// Seconds to wait after `attempts` failures: a random point (`jitter`, 0..<1) in a
+    /// window that doubles with each failure from `baseSeconds` up to `capSeconds`, at
+    /// least 1, and never less than `retryAfterSeconds`. Shared by the outbox and the
+    /// HTTP feeds, which never give up.
+    public func delaySeconds(after attempts: Int, retryAfterSeconds: Int?, jitter: Double) -> Int {
         let exponent = min(max(attempts - 1, 0), 30)
         let ceiling = min(capSeconds, baseSeconds << exponent)
         var delay = Int((Double(ceiling) * min(max(jitter, 0), 0.999_999)).rounded(.down))
         delay = max(delay, 1)
         if let retryAfterSeconds { delay = max(delay, retryAfterSeconds) }
-        let next = now.adding(seconds: delay)
-        return next <= giveUpAt ? next : nil
+        return delay
     }
 }

@@ -24,6 +24,10 @@ public struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugStringC
     /// The whole transfer, redirects included.
     public var timeoutSeconds: Double
     public var connectTimeoutSeconds: Double
+    /// The transfer is dropped when it moves fewer than `lowSpeedLimitBytes` a second
+    /// for `lowSpeedTimeSeconds` (a stalled server, a drip): 1 KB/s for 30 s by default.
+    public var lowSpeedLimitBytes = HTTPTransfer.lowSpeedLimitBytes
+    public var lowSpeedTimeSeconds = HTTPTransfer.lowSpeedTimeSeconds
     /// The most body bytes accepted, counted after `gzip`/`deflate` decoding.
     public var maxBytes: Int
     /// A PEM bundle of the CAs to trust instead of the system's.

@@ -11,8 +11,9 @@ struct HTTPTransfer: Sendable {
     /// then reach a loopback address.
     let loopbackPeersOnly: Bool
 
-    /// Whole seconds libcurl waits for the server to send at least
-    /// `lowSpeedLimitBytes` per second before giving up.
+    /// The low-speed guard's defaults (the SMTP transfers use them too): libcurl drops
+    /// a transfer that sends fewer than `lowSpeedLimitBytes` a second for
+    /// `lowSpeedTimeSeconds`.
     static let lowSpeedTimeSeconds = 30
     static let lowSpeedLimitBytes = 1024
     static let maxRedirects = 5
@@ -89,8 +90,8 @@ struct HTTPTransfer: Sendable {
         try easy.set(CURLOPT_NOSIGNAL, true)
         try easy.set(CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeoutSeconds, "timeoutSeconds"))
         try easy.set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeoutSeconds, "connectTimeoutSeconds"))
-        try easy.set(CURLOPT_LOW_SPEED_LIMIT, Self.lowSpeedLimitBytes)
-        try easy.set(CURLOPT_LOW_SPEED_TIME, Self.lowSpeedTimeSeconds)
+        try easy.set(CURLOPT_LOW_SPEED_LIMIT, max(request.lowSpeedLimitBytes, 1))
+        try easy.set(CURLOPT_LOW_SPEED_TIME, max(request.lowSpeedTimeSeconds, 1))
         try CurlClient.applyTLS(to: easy, caFile: request.caFile)
         if let pin = request.pinnedPublicKey { try easy.set(CURLOPT_PINNEDPUBLICKEY, pin) }
         if let cert = request.clientCertFile { try easy.set(CURLOPT_SSLCERT, cert) }

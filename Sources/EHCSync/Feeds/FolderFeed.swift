@@ -4,9 +4,12 @@ import Foundation
 import GRDB
 import ServiceLifecycle
 
-/// What one poll of a drop folder did, for logs and feed health.
+/// What one poll of a feed did, for logs and feed health: files for a drop folder,
+/// pages for an HTTP feed.
 public struct FeedPollResult: Sendable, Equatable {
     public var filesApplied = 0, filesDuplicate = 0, filesRejected = 0
+    /// HTTP: pages applied, and answers that said nothing changed (304, 204).
+    public var pagesApplied = 0, pagesNotModified = 0
     public var rowsRead = 0, rowsFailed = 0
     public var counts = ObservationApplier.Counts()
     public init() {}
@@ -152,17 +155,7 @@ public struct FolderFeed {
 
     /// A seed for row hashes that changes whenever the mapping does, so a new mapping
     /// re-reads rows that look unchanged.
-    var mappingSeed: UInt64 {
-        var h = RowHash()
-        h.combine("v1|\(feed.role.rawValue)|\(mapping.datePattern?.text ?? "")|\(zone.identifier)")
-        for (k, v) in mapping.columns.sorted(by: { $0.key < $1.key }) { h.combine(k.rawValue); h.combine(v) }
-        for (k, m) in mapping.values.sorted(by: { $0.key < $1.key }) {
-            h.combine(k.rawValue)
-            for (a, b) in m.sorted(by: { $0.key < $1.key }) { h.combine(a); h.combine(b) }
-        }
-        for (k, v) in mapping.defaults.sorted(by: { $0.key < $1.key }) { h.combine(k.rawValue); h.combine(v) }
-        return h.value
-    }
+    var mappingSeed: UInt64 { RecordIngestor.seed(mapping, zone: zone) }
 
     /// The reason is written and recorded before the file moves, so no crash leaves a
     /// rejected file without it (a crash before the move only rejects it again).
@@ -246,6 +239,21 @@ public struct FolderFeed {
     /// mapping faults that spoil the whole file are thrown as `WholeFileError`.
     static func decode(path: String, format: FeedFormat, csv: FieldMapping, rowFilter: CSVRowFilter? = nil,
                        _ body: (DecodedRecord) throws -> Void) throws {
+        try decode(.file(path), format: format, csv: csv, rowFilter: rowFilter, body)
+    }
+
+    /// Where a body to decode is: a file read in chunks, or bytes in memory (an HTTP answer).
+    enum Body {
+        case file(String)
+        case bytes(Data)
+    }
+
+    /// Decodes a whole body with the same whole-file faults, whatever its source.
+    /// Returns a JSON body's top-level `"next"`. `rowFilter` lets a CSV decoder skip rows
+    /// already known from their bytes.
+    @discardableResult
+    static func decode(_ source: Body, format: FeedFormat, csv: FieldMapping, rowFilter: CSVRowFilter? = nil,
+                       _ body: (DecodedRecord) throws -> Void) throws -> String? {
         var decoder: any RecordDecoder
         switch format {
         case .csv:
@@ -257,8 +265,12 @@ public struct FolderFeed {
             decoder = NDJSONRecordDecoder()
         }
         do {
-            try readChunks(path: path) { chunk in try decoder.consume(chunk, emit: body) }
+            switch source {
+            case .file(let path): try readChunks(path: path) { chunk in try decoder.consume(chunk, emit: body) }
+            case .bytes(let data): try data.withUnsafeBytes { try decoder.consume($0, emit: body) }
+            }
             try decoder.finish(emit: body)
+            return (decoder as? JSONRecordDecoder)?.next
         } catch let e as FileDecodingError {
             throw WholeFileError(message: e.description)
         } catch let e as LayoutError {

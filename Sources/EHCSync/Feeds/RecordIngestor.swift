@@ -147,6 +147,20 @@ final class RecordIngestor {
         }
     }
 
+    /// A seed for row hashes that changes whenever the mapping does, so a new mapping
+    /// re-reads rows that look unchanged.
+    static func seed(_ mapping: RecordMapping, zone: TimeZone) -> UInt64 {
+        var h = RowHash()
+        h.combine("v1|\(mapping.role.rawValue)|\(mapping.datePattern?.text ?? "")|\(zone.identifier)")
+        for (k, v) in mapping.columns.sorted(by: { $0.key < $1.key }) { h.combine(k.rawValue); h.combine(v) }
+        for (k, m) in mapping.values.sorted(by: { $0.key < $1.key }) {
+            h.combine(k.rawValue)
+            for (a, b) in m.sorted(by: { $0.key < $1.key }) { h.combine(a); h.combine(b) }
+        }
+        for (k, v) in mapping.defaults.sorted(by: { $0.key < $1.key }) { h.combine(k.rawValue); h.combine(v) }
+        return h.value
+    }
+
     private func fail(_ error: RowError) throws {
         rowsFailed += 1
         try onRowError(error)

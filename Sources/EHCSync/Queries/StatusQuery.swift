@@ -12,11 +12,20 @@ public struct FeedHealth: Sendable, Equatable {
     public var lastDataAt: Timestamp?
     public var lastError: String?
     public var consecutiveFailures: Int
+    /// HTTP feeds (once polled): their reading state adds `retry_at` and `row_errors`
+    /// to the JSON; a folder feed's JSON keeps exactly SPEC §9's keys.
+    public var isHTTP = false
+    /// HTTP feeds: the row errors of the last walk of pages (kept up to 100; all are logged).
+    public var rowErrors: [String] = []
+    /// HTTP feeds: backing off, not polled by the service before this instant.
+    public var retryAt: Timestamp?
 
     public var json: String {
         "{\"name\":\(JSONText.quoted(name)),\"role\":\(JSONText.quoted(role)),\"state\":\(JSONText.quoted(state.rawValue)),"
             + "\"last_success_at\":\(lastSuccessAt.map { JSONText.quoted($0.description) } ?? "null"),"
-            + "\"last_error\":\(lastError.map(JSONText.quoted) ?? "null"),\"consecutive_failures\":\(consecutiveFailures)}"
+            + "\"last_error\":\(lastError.map(JSONText.quoted) ?? "null"),\"consecutive_failures\":\(consecutiveFailures)"
+            + (isHTTP ? ",\"retry_at\":\(retryAt.map { JSONText.quoted($0.description) } ?? "null"),"
+                + "\"row_errors\":[" + rowErrors.map(JSONText.quoted).joined(separator: ",") + "]" : "") + "}"
     }
 }
 
@@ -45,7 +54,9 @@ public enum StatusQuery {
         try db.read { db in
             try configured.map { feed in
                 let row = try Row.fetchOne(db, sql: """
-                    SELECT last_attempt_at, last_success_at, last_data_at, last_error, consecutive_failures FROM feed WHERE name = ?
+                    SELECT f.last_attempt_at, f.last_success_at, f.last_data_at, f.last_error, f.consecutive_failures,
+                      h.row_errors, h.retry_at, h.feed_id IS NOT NULL
+                    FROM feed f LEFT JOIN http_feed h ON h.feed_id = f.id WHERE f.name = ?
                     """, arguments: [feed.name])
                 let attempt = (row?[0] as Int64?).map(Timestamp.init(millis:))
                 let success = (row?[1] as Int64?).map(Timestamp.init(millis:))
@@ -62,7 +73,9 @@ public enum StatusQuery {
                     state = .ok
                 }
                 return FeedHealth(name: feed.name, role: feed.role.rawValue, state: state, lastSuccessAt: success,
-                                  lastDataAt: data, lastError: row?[3], consecutiveFailures: failures)
+                                  lastDataAt: data, lastError: row?[3], consecutiveFailures: failures, isHTTP: row?[7] ?? false,
+                                  rowErrors: (row?[5] as String?)?.split(separator: "\n").map(String.init) ?? [],
+                                  retryAt: (row?[6] as Int64?).map(Timestamp.init(millis:)))
             }
         }
     }

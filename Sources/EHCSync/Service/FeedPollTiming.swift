@@ -1,3 +1,6 @@
+import EHCCore
+import Foundation
+
 /// Decides how long after a poll a feed is polled again. This is the scheduler's one
 /// hook for transports with a view of their own: an HTTP feed that backs off after
 /// failures or was told `Retry-After` supplies its delay here; everything else waits
@@ -11,9 +14,16 @@ public struct FeedPollTiming: Sendable {
         self.delayAfterPoll = delayAfterPoll
     }
 
-    /// `every` × a factor drawn uniformly from `1 - spread ... 1 + spread`.
+    /// `every` × a factor drawn uniformly from `1 - spread ... 1 + spread`; after a
+    /// failed HTTP poll, no sooner than the feed's backoff (`retryAt`, which honours
+    /// `Retry-After`).
     public static func jittered(spread: Double = 0.1,
-                                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) -> FeedPollTiming {
-        FeedPollTiming { feed, _ in Double(feed.everySeconds) * (1 - spread + 2 * spread * random()) }
+                                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+                                now: @escaping @Sendable () -> Timestamp = { Timestamp(Date()) }) -> FeedPollTiming {
+        FeedPollTiming { feed, outcome in
+            let regular = Double(feed.everySeconds) * (1 - spread + 2 * spread * random())
+            guard let retryAt = outcome.retryAt else { return regular }
+            return max(regular, Double(retryAt.millis - now().millis) / 1000)
+        }
     }
 }

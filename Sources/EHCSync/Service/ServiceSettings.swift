@@ -19,7 +19,7 @@ public struct ServiceSettings: Sendable {
         case .success(let loaded): config = loaded
         case .failure(let errors): return .failure(errors)
         }
-        var issues = config.unsupportedIssues
+        var issues: [ConfigIssue] = []
         if let running, running.config.storePath != config.storePath {
             issues.append(ConfigIssue(file: config.file, line: config.presentSections["store"] ?? 0, keyPath: "store",
                                       message: "the store cannot move while the service runs (it is \(running.config.storePath)): restart the service to use another"))

@@ -119,6 +119,7 @@ public final class ObservationApplier {
         let mark = try feedMark(requestID)
         guard let stored = mark?.rowHash, stored == rowHash else { return false }
         counts.unchanged += 1
+        noteUpdatedAt(mark?.updatedAt)  // the same row, so the same updated_at
         return true
     }
 
@@ -144,10 +145,21 @@ public final class ObservationApplier {
         return mark
     }
 
+    /// The greatest `updated_at` among the observations given to `apply` and the rows
+    /// found unchanged by `isUnchanged`: an HTTP feed's `since` cursor advances to it in
+    /// the same transaction. (Rows found by `isKnownUnchanged` are not counted: the
+    /// in-memory set has no times, and a cursor that lags only re-reads.)
+    public private(set) var greatestUpdatedAt: Timestamp?
+
+    private func noteUpdatedAt(_ t: Timestamp?) {
+        if let t, greatestUpdatedAt.map({ $0 < t }) ?? true { greatestUpdatedAt = t }
+    }
+
     /// Links, plans and applies one observation (SPEC §4), recording it in the audit trail.
     /// `valuesJSON`, when given, is `obs.valuesJSON` made ahead (on the thread that
     /// validated the record).
     public func apply(_ obs: Observation, source: String, rowHash: Int64, valuesJSON: String? = nil) throws {
+        noteUpdatedAt(obs.updatedAt)
         let link = try self.link(obs)
         guard let requestID = link.requestID else {
             try park(obs, source: source, reason: link.reason ?? "no open request matches", valuesJSON: valuesJSON)

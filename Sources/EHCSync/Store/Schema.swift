@@ -262,6 +262,27 @@ enum Schema {
             CREATE INDEX outbox_item_item ON outbox_item(item_id);
             """)
         }
+        m.registerMigration("v6-http-feeds") { db in
+            // One row per HTTP feed: where its reading stands. Every column but
+            // retry_at and last_status changes only in the transaction that applies a
+            // page, so a crash resumes exactly where the last commit left it.
+            try db.execute(sql: """
+            CREATE TABLE http_feed (
+              feed_id INTEGER PRIMARY KEY REFERENCES feed(id),
+              url TEXT NOT NULL,
+              cursor INTEGER,
+              walk_cursor INTEGER,
+              etag TEXT,
+              last_modified TEXT,
+              next_url TEXT,
+              walk_pages INTEGER NOT NULL DEFAULT 0 CHECK (walk_pages >= 0),
+              row_errors TEXT,
+              row_error_count INTEGER NOT NULL DEFAULT 0 CHECK (row_error_count >= 0),
+              last_status INTEGER,
+              retry_at INTEGER
+            );
+            """)
+        }
         return m
     }
 }

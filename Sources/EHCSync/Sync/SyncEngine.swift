@@ -15,7 +15,7 @@ public struct CycleReport: Sendable {
 
 /// One full cycle (SPEC §9 `sync`): every feed once, then the unmatched retry and the
 /// clock's conflicts. Each feed's failure is its own: the others keep flowing.
-public final class SyncEngine {
+public final class SyncEngine: Sendable {
     public let config: AppConfig
     public let db: AppDatabase
     let logger: Logger
@@ -34,12 +34,28 @@ public final class SyncEngine {
         zone = config.timeZone
     }
 
-    /// One full cycle: every feed once, in config order, then `finishCycle`.
+    /// One full cycle: every feed once, then `finishCycle`. Folder feeds are read in
+    /// config order; HTTP feeds are polled at the same time, each in its own task, so a
+    /// slow or dead endpoint delays no other feed (their pages are still applied one
+    /// transaction at a time: the store has one writer). Feeds in backoff are polled
+    /// too: a manual cycle is the operator asking. The report lists feeds in config order.
     public func runCycle(now: Timestamp, wallClock: Date = Date()) async -> CycleReport {
         var report = CycleReport()
         let immediate = NoticeCycle(config: config, db: db).immediateNotices
+        var outcomes: [String: FeedOutcome] = [:]
+        await withTaskGroup(of: FeedOutcome.self) { group in
+            for feed in config.feeds {
+                guard case .http = feed.transport else { continue }
+                group.addTask { await self.pollFeed(feed, now: now, wallClock: wallClock, immediate: immediate) }
+            }
+            for feed in config.feeds {
+                guard case .folder = feed.transport else { continue }
+                outcomes[feed.name] = await pollFeed(feed, now: now, wallClock: wallClock, immediate: immediate)
+            }
+            for await outcome in group { outcomes[outcome.name] = outcome }
+        }
         for feed in config.feeds {
-            let outcome = await pollFeed(feed, now: now, wallClock: wallClock, immediate: immediate)
+            guard let outcome = outcomes[feed.name] else { continue }
             report.feeds.append((outcome.name, outcome.result, outcome.error))
         }
         let end = finishCycle(now: now, immediate: immediate)
@@ -54,12 +70,16 @@ public final class SyncEngine {
         public var name: String
         public var result: FeedPollResult?
         public var error: String?
+        /// After a failed HTTP poll: the service should not poll this feed again before
+        /// this instant (backoff with jitter, at least the server's `Retry-After`). Also
+        /// stored: `AppDatabase.feedRetryAt(name:)` reads it after a restart.
+        public var retryAt: Timestamp?
     }
 
     /// Polls one feed once and records its health. Never throws: a feed's failure is
-    /// its own, recorded on the feed and returned. Folder work blocks the calling
-    /// thread (SQLite and file I/O); a long-running caller keeps it off the
-    /// cooperative pool.
+    /// its own, recorded on the feed and returned. Folder work and applying an HTTP
+    /// page block the calling thread (SQLite and file I/O); a long-running caller keeps
+    /// them off the cooperative pool. HTTP transfers run on their own threads.
     public func pollFeed(_ feed: FeedConfig, now: Timestamp, wallClock: Date = Date(),
                          immediate: ImmediateNotices? = nil) async -> FeedOutcome {
         let immediate = immediate ?? NoticeCycle(config: config, db: db).immediateNotices
@@ -72,8 +92,12 @@ public final class SyncEngine {
                 runner.immediateNotices = immediate
                 result = try runner.poll(now: now, wallClock: wallClock) { logger.info("\($0)") }
                 logger.info("feed \(feed.name): \(result.filesApplied) files applied, \(result.filesDuplicate) duplicate, \(result.filesRejected) rejected, \(result.rowsRead) rows, \(result.counts.applied) applied, \(result.rowsFailed) row errors")
-            case .http:
-                throw FeedError("http feeds are not supported by this version yet")
+            case .http(let http):
+                var runner = try HTTPFeed(feed: feed, http: http, mapping: config.recordMapping(for: feed),
+                                          rules: rules, zone: zone, db: db)
+                runner.immediateNotices = immediate
+                result = try await runner.poll(now: now, wallClock: wallClock) { logger.info("\($0)") }
+                logger.info("feed \(feed.name): \(result.pagesApplied) pages applied, \(result.pagesNotModified) not modified, \(result.rowsRead) records, \(result.counts.applied) applied, \(result.rowsFailed) row errors")
             }
             try recordHealth(feed: feed, now: now, error: nil)
             return FeedOutcome(name: feed.name, result: result, error: nil)
@@ -81,8 +105,24 @@ public final class SyncEngine {
             let message = "\(error)"
             logger.error("feed \(feed.name) failed: \(message)")
             try? recordHealth(feed: feed, now: now, error: message)
-            return FeedOutcome(name: feed.name, result: nil, error: message)
+            var retryAt: Timestamp?
+            if case .http(let http) = feed.transport {
+                let failure = error as? HTTPFeedError
+                retryAt = try? db.scheduleFeedRetry(name: feed.name, role: feed.role, url: http.url, now: now,
+                                                    schedule: Self.feedBackoff(everySeconds: feed.everySeconds),
+                                                    retryAfterSeconds: failure?.retryAfterSeconds, lastStatus: failure?.status,
+                                                    jitter: Double.random(in: 0..<1))
+                if let retryAt { logger.notice("feed \(feed.name): backing off until \(retryAt)") }
+            }
+            return FeedOutcome(name: feed.name, result: nil, error: message, retryAt: retryAt)
         }
+    }
+
+    /// An HTTP feed's backoff: full jitter over a window that starts at the feed's own
+    /// `every` and doubles with each consecutive failure, up to an hour (or `every`,
+    /// when that is longer).
+    public static func feedBackoff(everySeconds: Int) -> RetrySchedule {
+        RetrySchedule(baseSeconds: max(everySeconds, 1), capSeconds: max(everySeconds, 3600))
     }
 
     /// The work after the feeds: parked provider records retried, the clock's
@@ -154,18 +194,5 @@ extension AppConfig {
     public func recordMapping(for feed: FeedConfig) -> RecordMapping {
         RecordMapping(role: feed.role, columns: feed.mapping.columns, values: feed.mapping.values, defaults: feed.defaults,
                       datePattern: feed.mapping.dateFormat.flatMap(DatePattern.init), timeZone: timeZone)
-    }
-
-    /// Sections this version cannot run yet: a config naming them is refused, rather
-    /// than accepted and silently ignored.
-    public var unsupportedIssues: [ConfigIssue] {
-        var out: [ConfigIssue] = []
-        for (i, feed) in feeds.enumerated() {
-            if case .http = feed.transport {
-                out.append(ConfigIssue(file: file, line: feed.line, keyPath: "feeds[\(i)].http",
-                                       message: "http feeds are not supported by this version yet; use a folder feed"))
-            }
-        }
-        return out
     }
 }

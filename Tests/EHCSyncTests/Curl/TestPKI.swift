@@ -6,6 +6,7 @@ import Foundation
 /// - `server`: for `127.0.0.1` and `localhost` (SAN), signed by the CA.
 /// - `other`: for `other.invalid` only, signed by the same CA (the wrong-name test).
 /// - `client`: a client certificate for mutual TLS, signed by the CA.
+/// - `expired`: for `127.0.0.1` like `server`, signed by the CA, but no longer valid.
 final class TestPKI {
     let directory: String
 
@@ -18,6 +19,8 @@ final class TestPKI {
     var otherPublicKey: String { directory + "/other.pub.pem" }
     var clientCert: String { directory + "/client.pem" }
     var clientKey: String { directory + "/client.key" }
+    var expiredCert: String { directory + "/expired.pem" }
+    var expiredKey: String { directory + "/expired.key" }
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.path + "/ehcsync-pki-" + UUID().uuidString.prefix(12)
@@ -32,6 +35,8 @@ final class TestPKI {
                   extensions: "subjectAltName=DNS:other.invalid\nextendedKeyUsage=serverAuth\n")
         try issue("client", commonName: "ehcsync-test-client", serial: "1003",
                   extensions: "extendedKeyUsage=clientAuth\n")
+        try issue("expired", commonName: "127.0.0.1", serial: "1004",
+                  extensions: "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n", days: "-1")
         try openssl(["pkey", "-in", "server.key", "-pubout", "-out", "server.pub.pem"])
         try openssl(["pkey", "-in", "other.key", "-pubout", "-out", "other.pub.pem"])
     }
@@ -42,14 +47,14 @@ final class TestPKI {
 
     private static let newKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
 
-    private func issue(_ name: String, commonName: String, serial: String, extensions: String) throws {
+    private func issue(_ name: String, commonName: String, serial: String, extensions: String, days: String = "2") throws {
         let extFile = directory + "/\(name).ext"
         try ("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n" + extensions)
             .write(toFile: extFile, atomically: true, encoding: .utf8)
         try openssl(["req", "-new"] + Self.newKey + ["-keyout", "\(name).key", "-out", "\(name).csr",
                      "-subj", "/CN=\(commonName)"])
         try openssl(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                     "-set_serial", serial, "-days", "2", "-out", "\(name).pem", "-extfile", extFile])
+                     "-set_serial", serial, "-days", days, "-out", "\(name).pem", "-extfile", extFile])
     }
 
     private func openssl(_ arguments: [String]) throws {

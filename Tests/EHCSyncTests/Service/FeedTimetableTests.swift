@@ -1,4 +1,5 @@
 import Foundation
+import EHCCore
 import Testing
 @testable import EHCSync
 
@@ -46,5 +47,15 @@ import Testing
         #expect(FeedPollTiming.jittered(random: { 0 }).delayAfterPoll(feed, outcome) == 270)
         #expect(FeedPollTiming.jittered(random: { 0.5 }).delayAfterPoll(feed, outcome) == 300)
         #expect(abs(FeedPollTiming.jittered(random: { 0.999_999 }).delayAfterPoll(feed, outcome) - 330) < 0.001)
+    }
+
+    @Test func aFeedBackingOffWaitsForItsRetryTimeButNeverLessThanItsEvery() {
+        let feed = Self.feed("a", every: 300)
+        let now = Timestamp(millis: 1_000_000)
+        let timing = FeedPollTiming.jittered(random: { 0.5 }, now: { now })
+        let later = SyncEngine.FeedOutcome(name: "a", result: nil, error: "HTTP 429", retryAt: now.adding(seconds: 3_600))
+        #expect(timing.delayAfterPoll(feed, later) == 3_600, "Retry-After of an hour outlasts every")
+        let sooner = SyncEngine.FeedOutcome(name: "a", result: nil, error: "HTTP 500", retryAt: now.adding(seconds: 20))
+        #expect(timing.delayAfterPoll(feed, sooner) == 300, "a backoff shorter than every still waits every")
     }
 }
