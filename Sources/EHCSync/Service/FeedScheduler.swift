@@ -58,18 +58,21 @@ public struct FeedScheduler: ServiceLifecycle.Service, CustomStringConvertible {
         }
     }
 
-    /// One pass: the due feeds in config order, the end-of-cycle work if due, then the figures.
+    /// One pass: the due feeds (HTTP ones at once, folders in config order), the
+    /// end-of-cycle work if due, then the figures.
     private func pass(due: [String], engine: SyncEngine, config: AppConfig, timetable: inout FeedTimetable,
                       seconds: () -> Double) async {
         let started = seconds()
         var tookFiles = false
-        for name in due {
-            guard !Task.isShuttingDownGracefully, let feed = config.feeds.first(where: { $0.name == name }) else { break }
-            let outcome = await unit("polling feed \(name)") {
-                await engine.pollFeed(feed, now: Timestamp(Date()), wallClock: Date())
-            }
+        let feeds = due.compactMap { name in config.feeds.first { $0.name == name } }
+        // HTTP feeds are polled at once, so a slow endpoint holds up no other feed.
+        let outcomes = await unit(feeds.count == 1 ? "polling feed \(feeds[0].name)" : "polling \(feeds.count) feeds") {
+            await engine.pollFeeds(feeds, now: Timestamp(Date()), wallClock: Date())
+        }
+        for outcome in outcomes {
+            guard let feed = feeds.first(where: { $0.name == outcome.name }) else { continue }
             if let result = outcome.result, result.filesApplied + result.filesRejected + result.filesDuplicate > 0 { tookFiles = true }
-            timetable.polled(name, at: seconds(), delay: runtime.timing.delayAfterPoll(feed, outcome))
+            timetable.polled(outcome.name, at: seconds(), delay: runtime.timing.delayAfterPoll(feed, outcome))
         }
         guard !Task.isShuttingDownGracefully else { return }
         let finish = tookFiles || timetable.isFinishDue(at: seconds())

@@ -2,6 +2,7 @@ import EHCCore
 import Foundation
 import GRDB
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// What one cycle did, for the command line and the logs.
@@ -42,20 +43,7 @@ public final class SyncEngine: Sendable {
     public func runCycle(now: Timestamp, wallClock: Date = Date()) async -> CycleReport {
         var report = CycleReport()
         let immediate = NoticeCycle(config: config, db: db).immediateNotices
-        var outcomes: [String: FeedOutcome] = [:]
-        await withTaskGroup(of: FeedOutcome.self) { group in
-            for feed in config.feeds {
-                guard case .http = feed.transport else { continue }
-                group.addTask { await self.pollFeed(feed, now: now, wallClock: wallClock, immediate: immediate) }
-            }
-            for feed in config.feeds {
-                guard case .folder = feed.transport else { continue }
-                outcomes[feed.name] = await pollFeed(feed, now: now, wallClock: wallClock, immediate: immediate)
-            }
-            for await outcome in group { outcomes[outcome.name] = outcome }
-        }
-        for feed in config.feeds {
-            guard let outcome = outcomes[feed.name] else { continue }
+        for outcome in await pollFeeds(config.feeds, now: now, wallClock: wallClock, immediate: immediate) {
             report.feeds.append((outcome.name, outcome.result, outcome.error))
         }
         let end = finishCycle(now: now, immediate: immediate)
@@ -63,6 +51,29 @@ public final class SyncEngine: Sendable {
         report.clockConflicts = end.clockConflicts
         report.notices = end.notices
         return report
+    }
+
+    /// Polls `feeds` once each and returns their outcomes in the order given. HTTP
+    /// feeds are polled at the same time, so a slow or dead endpoint delays no other
+    /// feed; folder feeds one after another (their work is the store's, which takes
+    /// one writer at a time). A folder feed not yet started when the service is asked
+    /// to stop is skipped.
+    public func pollFeeds(_ feeds: [FeedConfig], now: Timestamp, wallClock: Date = Date(),
+                          immediate: ImmediateNotices? = nil) async -> [FeedOutcome] {
+        var outcomes: [String: FeedOutcome] = [:]
+        await withTaskGroup(of: FeedOutcome.self) { group in
+            for feed in feeds {
+                guard case .http = feed.transport else { continue }
+                group.addTask { await self.pollFeed(feed, now: now, wallClock: wallClock, immediate: immediate) }
+            }
+            for feed in feeds {
+                guard case .folder = feed.transport else { continue }
+                if Task.isShuttingDownGracefully { break }
+                outcomes[feed.name] = await pollFeed(feed, now: now, wallClock: wallClock, immediate: immediate)
+            }
+            for await outcome in group { outcomes[outcome.name] = outcome }
+        }
+        return feeds.compactMap { outcomes[$0.name] }
     }
 
     /// What one poll of one feed did: its counts, or the error that stopped it.
