@@ -1,6 +1,7 @@
 import EHCCore
 import Foundation
 import GRDB
+import ServiceLifecycle
 
 /// An HTTP feed (SPEC §7): `GET url` through `CurlClient`, conditional and incremental,
 /// following pages, each page applied in one transaction together with the feed's
@@ -65,6 +66,11 @@ public struct HTTPFeed {
                 result.rowsFailed += applied.rowsFailed
                 result.counts.add(applied.counts)
                 if state.nextURL == nil { return result }
+                if Task.isCancelled || Task.isShuttingDownGracefully {
+                    // Each page is committed with its place: the walk goes on at the next start.
+                    log("\(feed.name): stopping after page \(page); the walk goes on at the next poll")
+                    return result
+                }
             case 304 where first && (state.etag != nil || state.lastModified != nil), 204 where first:
                 // Nothing new: only the feed's health is written (by the caller).
                 try db.endHTTPBackoff(feedID: feedID, state: state)
