@@ -6,21 +6,12 @@ public struct RowHash: Sendable {
     public init(seed: UInt64 = 0xcbf2_9ce4_8422_2325) { value = seed }
 
     public mutating func combine(_ text: String) {
-        var h = value
         var t = text
-        t.withUTF8 { buf in
-            for b in buf {
-                h ^= UInt64(b)
-                h = h &* 0x100_0000_01b3
-            }
-        }
-        // A separator so that ("ab","c") and ("a","bc") differ.
-        h ^= 0x1F
-        h = h &* 0x100_0000_01b3
-        value = h
+        t.withUTF8 { combine(bytes: $0) }
     }
 
-    /// The same as `combine(_:)` given the string whose UTF-8 these bytes are.
+    /// Hashes `bytes`, then a separator so that ("ab","c") and ("a","bc") differ: the
+    /// same as `combine(_:)` given the string whose UTF-8 these bytes are.
     public mutating func combine(bytes: UnsafeBufferPointer<UInt8>) {
         var h = value
         for b in bytes {
