@@ -2,6 +2,7 @@ import EHCCore
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The service's heart: polls each feed on its own `every` (with jitter, through
 /// `FeedPollTiming`), runs the end-of-cycle work at least every minute (and after any
@@ -37,42 +38,76 @@ public struct FeedScheduler: ServiceLifecycle.Service, CustomStringConvertible {
         var settings = runtime.settings
         var engine = SyncEngine(config: settings.config, db: runtime.db, logger: runtime.logger)
         var timetable = FeedTimetable(feeds: settings.config.feeds, now: seconds())
+        let finishedPolls = PollMailbox()
         await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let current = runtime.settings
-                if current.generation != settings.generation {
-                    settings = current
-                    engine = SyncEngine(config: settings.config, db: runtime.db, logger: runtime.logger)
-                    timetable.replaceFeeds(settings.config.feeds, now: seconds())
+            // HTTP feeds poll in tasks of their own, so a slow or dead endpoint holds up
+            // no other feed: the loop goes on, and takes each outcome when it comes.
+            await withDiscardingTaskGroup { polls in
+                var inFlight: Set<String> = []
+                while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                    let current = runtime.settings
+                    if current.generation != settings.generation {
+                        settings = current
+                        engine = SyncEngine(config: settings.config, db: runtime.db, logger: runtime.logger)
+                        timetable.replaceFeeds(settings.config.feeds, now: seconds())
+                        for name in inFlight { timetable.started(name) }
+                    }
+                    var pagesApplied = false
+                    for (feed, outcome) in finishedPolls.take() {
+                        inFlight.remove(feed.name)
+                        if (outcome.result?.pagesApplied ?? 0) > 0 { pagesApplied = true }
+                        timetable.polled(feed.name, at: seconds(), delay: runtime.timing.delayAfterPoll(feed, outcome))
+                    }
+                    let now = seconds()
+                    var due: [String] = []
+                    for name in timetable.dueFeeds(at: now) where !inFlight.contains(name) {
+                        guard let feed = settings.config.feeds.first(where: { $0.name == name }) else { continue }
+                        guard case .http = feed.transport else {
+                            due.append(name)
+                            continue
+                        }
+                        inFlight.insert(name)
+                        timetable.started(name)
+                        let engine = engine, runtime = runtime
+                        polls.addTask {
+                            let outcome = await withTaskExecutorPreference(runtime.storeWorker) {
+                                await engine.pollFeed(feed, now: Timestamp(Date()), wallClock: Date())
+                            }
+                            finishedPolls.put(feed, outcome)
+                            runtime.schedulerBell.ring()
+                        }
+                    }
+                    guard !due.isEmpty || pagesApplied || timetable.isFinishDue(at: now) else {
+                        await runtime.schedulerBell.wait(until: origin + .milliseconds(Int64(min(timetable.nextWake, 1e9) * 1000)))
+                        continue
+                    }
+                    await pass(due: due, engine: engine, config: settings.config, newData: pagesApplied, timetable: &timetable,
+                               seconds: seconds)
                 }
-                let now = seconds()
-                let due = timetable.dueFeeds(at: now)
-                guard !due.isEmpty || timetable.isFinishDue(at: now) else {
-                    await runtime.schedulerBell.wait(until: origin + .milliseconds(Int64(timetable.nextWake * 1000)))
-                    continue
-                }
-                await pass(due: due, engine: engine, config: settings.config, timetable: &timetable, seconds: seconds)
+                // Transfers in flight are cancelled; a page being applied commits or rolls back whole.
+                polls.cancelAll()
             }
         } onGracefulShutdown: {
             runtime.schedulerBell.ring()
         }
     }
 
-    /// One pass: the due feeds (HTTP ones at once, folders in config order), the
-    /// end-of-cycle work if due, then the figures.
-    private func pass(due: [String], engine: SyncEngine, config: AppConfig, timetable: inout FeedTimetable,
+    /// One pass: the due folder feeds in config order, the end-of-cycle work if due (or
+    /// when new data came in), then the figures.
+    private func pass(due: [String], engine: SyncEngine, config: AppConfig, newData: Bool, timetable: inout FeedTimetable,
                       seconds: () -> Double) async {
         let started = seconds()
-        var tookFiles = false
+        var tookFiles = newData
         let feeds = due.compactMap { name in config.feeds.first { $0.name == name } }
-        // HTTP feeds are polled at once, so a slow endpoint holds up no other feed.
-        let outcomes = await unit(feeds.count == 1 ? "polling feed \(feeds[0].name)" : "polling \(feeds.count) feeds") {
-            await engine.pollFeeds(feeds, now: Timestamp(Date()), wallClock: Date())
-        }
-        for outcome in outcomes {
-            guard let feed = feeds.first(where: { $0.name == outcome.name }) else { continue }
-            if let result = outcome.result, result.filesApplied + result.filesRejected + result.filesDuplicate > 0 { tookFiles = true }
-            timetable.polled(outcome.name, at: seconds(), delay: runtime.timing.delayAfterPoll(feed, outcome))
+        if !feeds.isEmpty {
+            let outcomes = await unit(feeds.count == 1 ? "polling feed \(feeds[0].name)" : "polling \(feeds.count) feeds") {
+                await engine.pollFeeds(feeds, now: Timestamp(Date()), wallClock: Date())
+            }
+            for outcome in outcomes {
+                guard let feed = feeds.first(where: { $0.name == outcome.name }) else { continue }
+                if let result = outcome.result, result.filesApplied + result.filesRejected + result.filesDuplicate > 0 { tookFiles = true }
+                timetable.polled(outcome.name, at: seconds(), delay: runtime.timing.delayAfterPoll(feed, outcome))
+            }
         }
         guard !Task.isShuttingDownGracefully else { return }
         let finish = tookFiles || timetable.isFinishDue(at: seconds())
@@ -123,6 +158,22 @@ public struct FeedScheduler: ServiceLifecycle.Service, CustomStringConvertible {
             let value = await withTaskExecutorPreference(runtime.storeWorker) { await body() }
             group.cancelAll()
             return value
+        }
+    }
+}
+
+/// Outcomes of HTTP polls that ended, for the scheduler's loop to take.
+final class PollMailbox: Sendable {
+    private let outcomes = Mutex<[(FeedConfig, SyncEngine.FeedOutcome)]>([])
+
+    func put(_ feed: FeedConfig, _ outcome: SyncEngine.FeedOutcome) {
+        outcomes.withLock { $0.append((feed, outcome)) }
+    }
+
+    func take() -> [(FeedConfig, SyncEngine.FeedOutcome)] {
+        outcomes.withLock { taken in
+            defer { taken.removeAll() }
+            return taken
         }
     }
 }

@@ -52,6 +52,13 @@ public struct FeedTimetable: Sendable, Equatable {
         order.filter { (due[$0] ?? .infinity) <= now }
     }
 
+    /// A poll of the feed started and runs on its own (an HTTP feed): it is not due
+    /// again until `polled` records its end.
+    public mutating func started(_ name: String) {
+        guard due[name] != nil else { return }
+        due[name] = .infinity
+    }
+
     /// Records a poll that ended at `now`; the feed is due again `delay` seconds later.
     public mutating func polled(_ name: String, at now: Double, delay: Double) {
         guard due[name] != nil else { return }

@@ -47,15 +47,12 @@ import Testing
     @Test func aSlowDripTimesOut() async throws {
         let peer = try CurlTest.httpPeer()
         defer { peer.stop() }
-        let start = ContinuousClock.now
         let error = await CurlTest.failure(of: HTTPRequest(url: peer.url("/drip?bytes=20&interval=2"), timeoutSeconds: 2.5))
-        let elapsed = ContinuousClock.now - start
+        // The drip would take 40 s and then succeed; a timeout error proves libcurl cut it
+        // off. No wall-clock bound: on a 2-core machine other tests can hold the
+        // cooperative pool and delay resuming this task past any bound worth stating.
         #expect(error?.isTimeout == true)
         #expect(error?.message.contains("Timeout") == true || error?.message.contains("timed out") == true)
-        // The drip would take 40 s and then succeed; a timeout error proves libcurl cut it
-        // off. Wall time is only bounded by the drip itself, because on a 2-core machine
-        // other tests can hold the cooperative pool and delay resuming this task.
-        #expect(elapsed < .seconds(40))
     }
 
     @Test func aBodyOverMaxBytesFails() async throws {

@@ -1,0 +1,40 @@
+import EHCCore
+import Foundation
+import Testing
+@testable import EHCSync
+
+extension ServiceLifecycleTests {
+    /// Issue 4: "a slow or dead endpoint never delays the others". Under `ehcsync run`
+    /// an HTTP feed whose endpoint takes 20 s to answer is polled in a task of its own:
+    /// the folder feed beside it keeps its 1 s rhythm and takes a file dropped while
+    /// the slow answer is still on its way; SIGTERM then cancels the transfer in flight
+    /// and the service still exits 0 within 10 s.
+    @Test(.timeLimit(.minutes(2)))
+    func aSlowEndpointHoldsUpNoOtherFeedUnderTheService() async throws {
+        let peer = try FeedPeer(FeedPeer.laRecords(2))
+        let place = try TestPlace()
+        try place.configure(http: [HTTPFeedSpec(name: "slow", url: peer.url("/feed?delay=20"), every: "1m",
+                                                http: ["timeout_seconds: 30"])],
+                            feeds: [FeedSpec(name: "la-cases", role: "la", format: "csv", every: "1s")])
+        let service = try ServiceProcess(config: place.configPath)
+        try await service.waitReady()
+        var asked = false
+        for _ in 0..<400 where !asked {
+            asked = try await peer.log().contains { $0.query["delay"] != nil }
+            if !asked { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(asked, "the service never asked the slow endpoint")
+        let dropped = Date()
+        try place.drop("cases.csv", into: "la-cases", Self.laFile(1...3, prefix: "LA-"))
+        try await waitFor("the dropped file taken while the slow answer is on its way", seconds: 15) {
+            try place.int("SELECT count(*) FROM advice WHERE request_id LIKE 'LA-%'") == 3
+        }
+        #expect(Date().timeIntervalSince(dropped) < 12, "the folder feed waited \(Date().timeIntervalSince(dropped)) s")
+        #expect(try place.int("SELECT count(*) FROM advice WHERE request_id LIKE 'REQ-%'") == 0,
+                "the slow endpoint has not answered yet, so this proves the folder did not wait for it")
+        let stop = try await service.stop(seconds: 10)
+        #expect(stop.result.status == 0, "\(stop.result)")
+        #expect(stop.took < 10)
+        #expect(try place.store().integrityCheck() == "ok")
+    }
+}
