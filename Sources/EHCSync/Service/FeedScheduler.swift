@@ -38,6 +38,13 @@ public struct FeedScheduler: ServiceLifecycle.Service, CustomStringConvertible {
         var settings = runtime.settings
         var engine = SyncEngine(config: settings.config, db: runtime.db, logger: runtime.logger)
         var timetable = FeedTimetable(feeds: settings.config.feeds, now: seconds())
+        // An HTTP feed that was backing off when the service last stopped waits out its
+        // stored retry time, rather than polling at once.
+        let started = Timestamp(Date())
+        for feed in settings.config.feeds {
+            guard case .http = feed.transport, let retryAt = try? runtime.db.feedRetryAt(name: feed.name), retryAt > started else { continue }
+            timetable.postpone(feed.name, until: seconds() + Double(retryAt.millis - started.millis) / 1000)
+        }
         let finishedPolls = PollMailbox()
         await withGracefulShutdownHandler {
             // HTTP feeds poll in tasks of their own, so a slow or dead endpoint holds up

@@ -52,6 +52,12 @@ public struct FeedTimetable: Sendable, Equatable {
         order.filter { (due[$0] ?? .infinity) <= now }
     }
 
+    /// The feed is not due before `time` (a stored backoff at start).
+    public mutating func postpone(_ name: String, until time: Double) {
+        guard let current = due[name] else { return }
+        due[name] = max(current, time)
+    }
+
     /// A poll of the feed started and runs on its own (an HTTP feed): it is not due
     /// again until `polled` records its end.
     public mutating func started(_ name: String) {

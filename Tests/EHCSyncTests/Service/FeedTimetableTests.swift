@@ -58,4 +58,15 @@ import Testing
         let sooner = SyncEngine.FeedOutcome(name: "a", result: nil, error: "HTTP 500", retryAt: now.adding(seconds: 20))
         #expect(timing.delayAfterPoll(feed, sooner) == 300, "a backoff shorter than every still waits every")
     }
+
+    @Test func aPostponedFeedIsNotDueBeforeItsTimeAndOthersAreUntouched() {
+        var t = FeedTimetable(feeds: [Self.feed("api", every: 60), Self.feed("folder", every: 60)], now: 0)
+        t.postpone("api", until: 3_600)
+        #expect(t.dueFeeds(at: 0) == ["folder"])
+        #expect(t.dueFeeds(at: 3_600) == ["api", "folder"])
+        t.postpone("api", until: 10)  // never earlier than already due
+        #expect(t.due["api"] == 3_600)
+        t.postpone("gone", until: 5)
+        #expect(t.due["gone"] == nil)
+    }
 }

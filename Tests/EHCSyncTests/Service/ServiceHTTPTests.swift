@@ -37,4 +37,26 @@ extension ServiceLifecycleTests {
         #expect(stop.took < 10)
         #expect(try place.store().integrityCheck() == "ok")
     }
+
+    /// A feed backing off when the service stopped is not polled at once on the next
+    /// start: the stored retry time (here the server's `Retry-After` of an hour) holds.
+    @Test(.timeLimit(.minutes(2)))
+    func aStoredBackoffHoldsAcrossARestart() async throws {
+        let peer = try FeedPeer(FeedPeer.laRecords(2))
+        let place = try TestPlace()
+        try place.configure(http: [HTTPFeedSpec(name: "busy", url: peer.url("/status/429?retry_after=3600"), every: "1m")],
+                            feeds: [FeedSpec(name: "la-cases", role: "la", format: "csv", every: "1s")])
+        _ = try EHCSyncBinary.run(["sync", "--config", place.configPath])  // the 429 stores an hour's backoff
+        #expect(try place.store().feedRetryAt(name: "busy") != nil)
+        let asked = try await peer.log().count
+        let service = try ServiceProcess(config: place.configPath)
+        try await service.waitReady()
+        try place.drop("cases.csv", into: "la-cases", Self.laFile(1...2, prefix: "LA-"))
+        try await waitFor("the folder feed polled", seconds: 15) {
+            try place.int("SELECT count(*) FROM advice WHERE request_id LIKE 'LA-%'") == 2
+        }
+        #expect(try await peer.log().count == asked, "the endpoint was asked again before its Retry-After")
+        let stop = try await service.stop(seconds: 10)
+        #expect(stop.result.status == 0, "\(stop.result)")
+    }
 }
