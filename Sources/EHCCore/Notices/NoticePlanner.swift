@@ -56,49 +56,52 @@ public struct NoticePlanner: Sendable {
         // Teams are looked up only for records a cancellation notice needs, not for all.
         let cancelledIDs = Set(conflicts.filter { $0.kind == .cancelled_while_active }.compactMap(\.requestID))
         var teamOf: [String: String?] = [:]
+        // The ladder and the offsets in the order they are walked, sorted once per plan.
+        let offsets = policy.remindersBeforeDueDays.sorted()
+        let firstOffset = offsets.last ?? Int.min
+        let steps = policy.escalations.sorted { $0.afterDueDays > $1.afterDueDays }
         for (state, view) in records {
             if !cancelledIDs.isEmpty, cancelledIDs.contains(state.requestID) { teamOf[state.requestID] = policy.team(for: state) }
             guard view.state == .open || view.state == .due_soon || view.state == .overdue else { continue }
             guard let due = view.workingDueOn else { continue }
             let left = today.days(until: due)
             // Nothing is due for a record before its first reminder offset.
-            guard left < 0 || policy.remindersBeforeDueDays.contains(where: { left <= $0 }) else { continue }
-            let team = policy.team(for: state)
+            guard left < 0 || left <= firstOffset else { continue }
+            let dueText = due.description
             // Reminders: the most urgent offset reached; the larger ones it covers are suppressed.
-            if left >= 0, let team {
-                let reached = policy.remindersBeforeDueDays.filter { left <= $0 }.sorted()
-                if let nearest = reached.first {
-                    let key = "reminder:\(state.requestID):\(due):\(nearest)"
-                    if !recorded.contains(key) {
-                        out.append(PlannedNotice(key: key, kind: .reminder, recipient: team, requestID: state.requestID,
-                                                 reason: .dueWithin(days: nearest), exception: view.exception))
-                    }
-                    for other in reached.dropFirst() {
-                        let k = "reminder:\(state.requestID):\(due):\(other)"
-                        if !recorded.contains(k) {
-                            out.append(PlannedNotice(key: k, kind: .reminder, recipient: team, requestID: state.requestID,
-                                                     reason: .superseded(by: key), exception: view.exception))
-                        }
+            if left >= 0, let team = policy.team(for: state), let nearest = offsets.first(where: { left <= $0 }) {
+                let key = Self.key("reminder:", state.requestID, dueText, String(nearest))
+                if !recorded.contains(key) {
+                    out.append(PlannedNotice(key: key, kind: .reminder, recipient: team, requestID: state.requestID,
+                                             reason: .dueWithin(days: nearest), exception: view.exception))
+                }
+                for other in offsets where other > nearest {
+                    let k = Self.key("reminder:", state.requestID, dueText, String(other))
+                    if !recorded.contains(k) {
+                        out.append(PlannedNotice(key: k, kind: .reminder, recipient: team, requestID: state.requestID,
+                                                 reason: .superseded(by: key), exception: view.exception))
                     }
                 }
             }
             // Escalations: the highest step reached goes out; lower ones it covers are suppressed.
-            if let overdue = view.daysOverdue {
-                let reached = policy.escalations.filter { overdue >= $0.afterDueDays }.sorted { $0.afterDueDays > $1.afterDueDays }
-                if let top = reached.first {
-                    let key = "escalation:\(state.requestID):\(due):\(top.level)"
-                    for recipient in top.to where !recorded.contains(key + ":" + recipient) {
-                        out.append(PlannedNotice(key: key + ":" + recipient, kind: .escalation, recipient: recipient,
+            if let overdue = view.daysOverdue, let topIndex = steps.firstIndex(where: { overdue >= $0.afterDueDays }) {
+                let top = steps[topIndex]
+                let key = Self.key("escalation:", state.requestID, dueText, String(top.level))
+                for recipient in top.to {
+                    let k = Self.key(key, ":", recipient)
+                    if !recorded.contains(k) {
+                        out.append(PlannedNotice(key: k, kind: .escalation, recipient: recipient,
                                                  requestID: state.requestID, reason: .overdue(days: overdue, level: top.level),
                                                  exception: view.exception))
                     }
-                    for lower in reached.dropFirst() {
-                        for recipient in lower.to {
-                            let k = "escalation:\(state.requestID):\(due):\(lower.level):\(recipient)"
-                            if !recorded.contains(k) {
-                                out.append(PlannedNotice(key: k, kind: .escalation, recipient: recipient, requestID: state.requestID,
-                                                         reason: .superseded(by: key), exception: view.exception))
-                            }
+                }
+                for lower in steps[(topIndex + 1)...] {
+                    let lowerKey = Self.key("escalation:", state.requestID, dueText, String(lower.level))
+                    for recipient in lower.to {
+                        let k = Self.key(lowerKey, ":", recipient)
+                        if !recorded.contains(k) {
+                            out.append(PlannedNotice(key: k, kind: .escalation, recipient: recipient, requestID: state.requestID,
+                                                     reason: .superseded(by: key), exception: view.exception))
                         }
                     }
                 }
@@ -138,5 +141,21 @@ public struct NoticePlanner: Sendable {
             }
         }
         return out
+    }
+
+    /// `prefix` then the parts joined by `:`, built in one buffer: keys are made for
+    /// every item of every plan.
+    static func key(_ prefix: String, _ a: String, _ b: String, _ c: String) -> String {
+        var k = ""
+        k.reserveCapacity(prefix.utf8.count + a.utf8.count + b.utf8.count + c.utf8.count + 2)
+        k += prefix; k += a; k += ":"; k += b; k += ":"; k += c
+        return k
+    }
+
+    static func key(_ a: String, _ b: String, _ c: String) -> String {
+        var k = ""
+        k.reserveCapacity(a.utf8.count + b.utf8.count + c.utf8.count)
+        k += a; k += b; k += c
+        return k
     }
 }
