@@ -22,9 +22,6 @@ enum AdviceRowCodec {
             + (condition.map { " WHERE " + $0 } ?? "")
     }
 
-    /// One record by its request id.
-    static let selectSQL = select(where: "request_id = ?")
-
     /// Columns bound by `upsert(_:_:rules:now:in:)`, in order.
     private static let writtenColumns = ["request_id"] + stateColumns + ["status", "due_on", "working_due_on", "created_at", "changed_at"]
 

@@ -103,14 +103,7 @@ public final class ObservationApplier {
         if freshStore { written = RowHashSet(capacity: 1024) }
     }
 
-    /// The in-memory check: true when the row is known unchanged (and counted).
-    public func isKnownUnchanged(rowHash: Int64) -> Bool {
-        guard let knownRows, knownRows.contains(rowHash) else { return false }
-        counts.unchanged += 1
-        return true
-    }
-
-    /// Counts a row found unchanged in `knownRows` by another thread.
+    /// Counts a row found unchanged in `knownRows` (by `RecordPreparer`, on any thread).
     func countKnownUnchanged() { counts.unchanged += 1 }
 
     /// The fast path for full re-exports: true when this feed's last row for the
@@ -147,7 +140,7 @@ public final class ObservationApplier {
 
     /// The greatest `updated_at` among the observations given to `apply` and the rows
     /// found unchanged by `isUnchanged`: an HTTP feed's `since` cursor advances to it in
-    /// the same transaction. (Rows found by `isKnownUnchanged` are not counted: the
+    /// the same transaction. (Rows found in `knownRows` are not counted: the
     /// in-memory set has no times, and a cursor that lags only re-reads.)
     public private(set) var greatestUpdatedAt: Timestamp?
 
