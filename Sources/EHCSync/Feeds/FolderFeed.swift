@@ -102,11 +102,14 @@ public struct FolderFeed {
             let outcome = try db.write { db -> (ObservationApplier.Counts, Int, Int) in
                 let applier = ObservationApplier(db: db, feedID: feedID, role: feed.role, rules: rules, now: now, today: today)
                 applier.notices = immediateNotices
-                if size >= Self.knownRowsThreshold {
+                // A large file checks rows against the feed's marks in memory, and writes
+                // with a larger page cache (given back when the file is done).
+                let large = size >= Self.knownRowsThreshold
+                if large {
                     try applier.loadKnownRows()
-                    try db.execute(sql: "PRAGMA cache_size = -24000")
+                    try db.execute(sql: "PRAGMA cache_size = -\(AppDatabase.bulkPageCacheKiB)")
                 }
-                defer { if size >= Self.knownRowsThreshold { try? db.execute(sql: "PRAGMA cache_size = -16000") } }
+                defer { if large { try? db.execute(sql: "PRAGMA cache_size = -\(AppDatabase.pageCacheKiB)") } }
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: file.name, seed: mappingSeed) { rowError in
                     if errors == nil { errors = try ErrorsFile(finalPath: errorsPath, header: "# \(feed.name): rows of \(file.name) that were skipped; the other rows were applied") }
                     try errors?.append(rowError.description)
