@@ -129,18 +129,8 @@ public struct NoticeCycle {
                 }
             }
             for (recipient, key, digest) in digests {
-                try db.execute(sql: """
-                    INSERT INTO notice_item(key, kind, recipient, reason, planned_at) VALUES (?, 'digest', ?, ?, ?)
-                    """, arguments: [key, recipient, "daily digest for \(digest.date)", now.millis])
-                let itemID = db.lastInsertedRowID
-                for channel in channels(of: recipient) {
-                    let id = Self.newNoticeID()
-                    let messageID = try insertMessage(db, id: id, kind: .digest, recipient: recipient, channel: channel,
-                                                      subject: digest.subject, text: digest.text(), html: digest.html(),
-                                                      json: digest.json(id: id), now: now)
-                    try db.execute(sql: "INSERT INTO outbox_item(message_id, item_id) VALUES (?, ?)", arguments: [messageID, itemID])
-                    result.messagesQueued += 1
-                }
+                result.messagesQueued += try queue(db, digest, key: key, recipient: recipient,
+                                                   reason: "daily digest for \(digest.date)", now: now)
                 result.digestsQueued += 1
             }
             return result
@@ -156,20 +146,27 @@ public struct NoticeCycle {
             let scheduled = Self.digestKey(recipient, date)
             let taken = try Int.fetchOne(db, sql: "SELECT 1 FROM notice_item WHERE key = ?", arguments: [scheduled]) != nil
             let key = taken ? scheduled + ":manual:\(now.millis)" : scheduled
-            try db.execute(sql: "INSERT INTO notice_item(key, kind, recipient, reason, planned_at) VALUES (?, 'digest', ?, ?, ?)",
-                           arguments: [key, recipient, "daily digest for \(date), sent by hand", now.millis])
-            let itemID = db.lastInsertedRowID
-            var queued = 0
-            for channel in channels(of: recipient) {
-                let id = Self.newNoticeID()
-                let messageID = try insertMessage(db, id: id, kind: .digest, recipient: recipient, channel: channel,
-                                                  subject: digest.subject, text: digest.text(), html: digest.html(),
-                                                  json: digest.json(id: id), now: now)
-                try db.execute(sql: "INSERT INTO outbox_item(message_id, item_id) VALUES (?, ?)", arguments: [messageID, itemID])
-                queued += 1
-            }
-            return queued
+            return try queue(db, digest, key: key, recipient: recipient, reason: "daily digest for \(date), sent by hand", now: now)
         }
+    }
+
+    /// Records a digest as one ledger item and queues one message per channel of its
+    /// recipient, in the caller's transaction. Returns the messages queued.
+    private func queue(_ db: Database, _ digest: Digest, key: String, recipient: String, reason: String,
+                       now: Timestamp) throws -> Int {
+        try db.execute(sql: "INSERT INTO notice_item(key, kind, recipient, reason, planned_at) VALUES (?, 'digest', ?, ?, ?)",
+                       arguments: [key, recipient, reason, now.millis])
+        let itemID = db.lastInsertedRowID
+        var queued = 0
+        for channel in channels(of: recipient) {
+            let id = Self.newNoticeID()
+            let messageID = try insertMessage(db, id: id, kind: .digest, recipient: recipient, channel: channel,
+                                              subject: digest.subject, text: digest.text(), html: digest.html(),
+                                              json: digest.json(id: id), now: now)
+            try db.execute(sql: "INSERT INTO outbox_item(message_id, item_id) VALUES (?, ?)", arguments: [messageID, itemID])
+            queued += 1
+        }
+        return queued
     }
 
     static func digestKey(_ recipient: String, _ day: CivilDate) -> String { "digest:\(recipient):\(day)" }
