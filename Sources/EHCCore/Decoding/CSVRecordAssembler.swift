@@ -95,15 +95,34 @@ struct CSVRecordAssembler {
     /// with `""` collapsed, followed by any text after the closing quote (its trailing padding
     /// dropped).
     private func string(_ bytes: UnsafeBufferPointer<UInt8>, _ field: CSVFieldSpan) -> String {
+        withContent(bytes, field) { encoding.string(validated: $0) }
+    }
+
+    /// Adds a field's text to `hash` as `string(_:_:)` would make it, without making it:
+    /// its bytes are the string's UTF-8 unless they are non-ASCII in a single-byte
+    /// encoding, which alone is made into a string first.
+    private func combine(_ bytes: UnsafeBufferPointer<UInt8>, _ field: CSVFieldSpan, into hash: inout RowHash) {
+        withContent(bytes, field) { text in
+            if encoding == .utf8 || TextEncoding.isASCII(text) {
+                hash.combine(bytes: text)
+            } else {
+                hash.combine(encoding.string(validated: text))
+            }
+        }
+    }
+
+    /// Hands `body` the bytes of a field's text in the file's encoding: in place when
+    /// nothing collapses, else a scratch copy with `""` collapsed and the text after the
+    /// closing quote appended.
+    private func withContent<R>(_ bytes: UnsafeBufferPointer<UInt8>, _ field: CSVFieldSpan,
+                                _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let isQuoted = field.closingQuote >= 0
         let floor = isQuoted ? field.closingQuote + 1 : field.start
         var end = field.end
         while end > floor, isPadding(bytes[end - 1]) { end -= 1 }
-        if !isQuoted {
-            return encoding.string(validated: UnsafeBufferPointer(rebasing: bytes[field.start..<end]))
-        }
+        if !isQuoted { return body(UnsafeBufferPointer(rebasing: bytes[field.start..<end])) }
         if !field.hasEscapedQuotes, end == floor {
-            return encoding.string(validated: UnsafeBufferPointer(rebasing: bytes[field.start..<field.closingQuote]))
+            return body(UnsafeBufferPointer(rebasing: bytes[field.start..<field.closingQuote]))
         }
         var text: [UInt8] = []
         text.reserveCapacity(end - field.start)
@@ -113,35 +132,7 @@ struct CSVRecordAssembler {
             k += bytes[k] == ASCII.quote ? 2 : 1  // the content's only quotes are `""` pairs
         }
         text.append(contentsOf: bytes[floor..<end])
-        return text.withUnsafeBufferPointer { encoding.string(validated: $0) }
-    }
-
-    /// Adds a field's text to `hash` as `string(_:_:)` would make it, without making it:
-    /// the bytes in place when they are the string's UTF-8, a scratch copy when quotes
-    /// collapse, a real string only for non-ASCII text in a single-byte encoding.
-    private func combine(_ bytes: UnsafeBufferPointer<UInt8>, _ field: CSVFieldSpan, into hash: inout RowHash) {
-        let isQuoted = field.closingQuote >= 0
-        let floor = isQuoted ? field.closingQuote + 1 : field.start
-        var end = field.end
-        while end > floor, isPadding(bytes[end - 1]) { end -= 1 }
-        func add(_ text: UnsafeBufferPointer<UInt8>) {
-            if encoding == .utf8 || TextEncoding.isASCII(text) {
-                hash.combine(bytes: text)
-            } else {
-                hash.combine(encoding.string(validated: text))
-            }
-        }
-        if !isQuoted { return add(UnsafeBufferPointer(rebasing: bytes[field.start..<end])) }
-        if !field.hasEscapedQuotes, end == floor { return add(UnsafeBufferPointer(rebasing: bytes[field.start..<field.closingQuote])) }
-        var text: [UInt8] = []
-        text.reserveCapacity(end - field.start)
-        var k = field.start
-        while k < field.closingQuote {
-            text.append(bytes[k])
-            k += bytes[k] == ASCII.quote ? 2 : 1
-        }
-        text.append(contentsOf: bytes[floor..<end])
-        text.withUnsafeBufferPointer { add($0) }
+        return text.withUnsafeBufferPointer(body)
     }
 
     /// Empty, or spaces and tabs only (a quoted `" "` counts: an extra field holds no data).
