@@ -26,11 +26,13 @@ public struct ImmediateNotices: Sendable {
 
 /// The `notice_item` table: every item ever planned, its key unique, so nothing is sent twice.
 enum NoticeLedger {
+    static let insertSQL = """
+        INSERT OR IGNORE INTO notice_item(key, kind, recipient, request_id, conflict_id, reason, exception, suppressed, planned_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
     static func insert(_ db: Database, _ items: [PlannedNotice], now: Timestamp) throws {
-        let stmt = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO notice_item(key, kind, recipient, request_id, conflict_id, reason, exception, suppressed, planned_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let stmt = try db.cachedStatement(sql: insertSQL)
         for item in items {
             try stmt.execute(arguments: [item.key, item.kind.rawValue, item.recipient, item.requestID, item.conflictID,
                                          item.reason.description, item.exception?.rawValue, item.isSuppressed ? 1 : 0, now.millis])

@@ -35,7 +35,7 @@ public final class ObservationApplier {
     /// The statements of the per-record path, prepared once per applier: GRDB's
     /// `cachedStatement(sql:)` hashes the whole SQL text on every call, several
     /// kilobytes a record across its statements.
-    private enum Query: Int, CaseIterable {
+    enum Query: Int, CaseIterable {
         case mark, load, insert, upsert, markUpsert, observationInsert
         var sql: String {
             switch self {

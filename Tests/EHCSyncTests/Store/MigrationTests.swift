@@ -53,6 +53,65 @@ import Testing
         #expect(byID["LA-2"]?.provider == [:])
     }
 
+    /// The statements run for every record or notice: none may build a temporary
+    /// B-tree (`OpenEphemeral`), as a CHECK of `x IN ('a', 'b', 'c')` did for each run
+    /// before `v7-checks-without-lists`.
+    @Test func perRecordWritesBuildNoTemporaryTables() throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/ehcsync-ephemeral-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try AppDatabase(path: dir + "/s.sqlite")
+        let statements = ObservationApplier.Query.allCases.map(\.sql) + [NoticeLedger.insertSQL]
+        try store.write { db in  // a writer: SQLite compiles no constraint code on a read-only connection
+            for sql in statements {
+                let explain = try db.makeStatement(sql: "EXPLAIN " + sql)
+                let nulls = Array(repeating: DatabaseValue.null, count: sql.filter { $0 == "?" }.count)
+                let opcodes = try Row.fetchAll(explain, arguments: StatementArguments(nulls)).map { $0["opcode"] as String }
+                #expect(opcodes.contains("Insert") || opcodes.contains("IdxInsert") || opcodes.contains("ResultRow"), "\(sql)")
+                #expect(!opcodes.contains("OpenEphemeral"), "\(sql)")
+            }
+        }
+    }
+
+    /// The rewritten CHECKs refuse exactly what the lists refused, and let NULL pass.
+    @Test func theRewrittenChecksStillRefuseUnknownValues() throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/ehcsync-checks-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try AppDatabase(path: dir + "/s.sqlite")
+        func advice(_ laStatus: String?, _ providerStatus: String?) throws {
+            try store.write { db in
+                try db.execute(sql: """
+                    INSERT INTO advice(request_id, la_status, provider_status, status, created_at, changed_at)
+                    VALUES (?, ?, ?, 'requested', 1, 1)
+                    """, arguments: [UUID().uuidString, laStatus, providerStatus])
+            }
+        }
+        try advice("returned", nil)
+        try advice(nil, "not_known")
+        #expect(throws: DatabaseError.self) { try advice("sent", nil) }
+        #expect(throws: DatabaseError.self) { try advice("requested", "done") }
+        func observation(_ outcome: String) throws {
+            try store.write { db in
+                try db.execute(sql: "INSERT OR IGNORE INTO feed(id, name, role) VALUES (1, 'la', 'la')")
+                try db.execute(sql: """
+                    INSERT INTO observation(feed_id, source, line, applied_at, outcome, values_json) VALUES (1, 'a.csv', 2, 1, ?, '{}')
+                    """, arguments: [outcome])
+            }
+        }
+        try observation("identity_mismatch")
+        #expect(throws: DatabaseError.self) { try observation("applied") }
+        func item(_ kind: String) throws {
+            try store.write { db in
+                try db.execute(sql: """
+                    INSERT INTO notice_item(key, kind, recipient, reason, planned_at) VALUES (?, ?, 'dco', 'r', 1)
+                    """, arguments: [UUID().uuidString, kind])
+            }
+        }
+        for kind in NoticeKind.allCases { try item(kind.rawValue) }
+        #expect(throws: DatabaseError.self) { try item("postcard") }
+    }
+
     /// The per-record lookups must be index searches, never scans: at a million
     /// records a scan per row would stop a first load.
     @Test(arguments: [
