@@ -102,19 +102,15 @@ public struct FolderFeed {
             let outcome = try db.write { db -> (ObservationApplier.Counts, Int, Int) in
                 let applier = ObservationApplier(db: db, feedID: feedID, role: feed.role, rules: rules, now: now, today: today)
                 applier.notices = immediateNotices
-                // A large file checks rows against the feed's marks in memory, and writes
-                // with a larger page cache (given back when the file is done).
-                let large = size >= Self.knownRowsThreshold
-                if large {
-                    try applier.loadKnownRows()
-                    try db.execute(sql: "PRAGMA cache_size = -\(AppDatabase.bulkPageCacheKiB)")
-                }
-                defer { if large { try? db.execute(sql: "PRAGMA cache_size = -\(AppDatabase.pageCacheKiB)") } }
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: file.name, seed: mappingSeed) { rowError in
                     if errors == nil { errors = try ErrorsFile(finalPath: errorsPath, header: "# \(feed.name): rows of \(file.name) that were skipped; the other rows were applied") }
                     try errors?.append(rowError.description)
                 }
-                if size >= Self.pipelineThreshold {
+                let readAll = {
+                    guard size >= Self.pipelineThreshold else {
+                        try Self.decode(path: fullPath, format: feed.format, csv: feed.mapping) { try ingestor.handle($0) }
+                        return
+                    }
                     // Decoding and validation on a second thread; SQLite writes here.
                     let preparer = ingestor.detachedPreparer
                     let format = feed.format, csv = feed.mapping
@@ -127,9 +123,9 @@ public struct FolderFeed {
                             try emit(prepared)
                         }
                     }, consume: { try ingestor.ingest($0) })
-                } else {
-                    try Self.decode(path: fullPath, format: feed.format, csv: feed.mapping) { try ingestor.handle($0) }
                 }
+                // A large file checks rows against the feed's marks in memory.
+                if size >= Self.knownRowsThreshold { try applier.bulk(readAll) } else { try readAll() }
                 try db.execute(sql: """
                     INSERT INTO source_file(feed_id, name, content_sha256, size, outcome, rows_read, rows_applied, rows_unchanged,
                       rows_stale, rows_unmatched, rows_failed, taken_at) VALUES (?, ?, ?, ?, 'applied', ?, ?, ?, ?, ?, ?, ?)

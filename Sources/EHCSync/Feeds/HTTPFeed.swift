@@ -129,11 +129,10 @@ public struct HTTPFeed {
             let counts = try db.write { db -> PageCounts in
                 let applier = ObservationApplier(db: db, feedID: feedID, role: feed.role, rules: rules, now: now, today: today)
                 applier.notices = immediateNotices
-                if response.body.count >= FolderFeed.knownRowsThreshold { try applier.loadKnownRows() }
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: source,
                                               seed: RecordIngestor.seed(mapping, zone: zone)) { newErrors.append("page \(page) \($0)") }
-                let bodyNext = try FolderFeed.decode(.bytes(response.body), format: feed.format, csv: feed.mapping,
-                                                     ingestor.handle)
+                let readAll = { try FolderFeed.decode(.bytes(response.body), format: feed.format, csv: feed.mapping, ingestor.handle) }
+                let bodyNext = try response.body.count >= FolderFeed.knownRowsThreshold ? applier.bulk(readAll) : readAll()
                 let link = bodyNext.flatMap { $0.isEmpty ? nil : $0 } ?? LinkHeader.next(response.headers(named: "link"))
                 next.nextURL = try link.map { try nextPage($0, base: response.effectiveURL, current: request.url, page: page) }
                 if first {

@@ -103,7 +103,11 @@ final class RecordIngestor {
     let applier: ObservationApplier
     let source: String
     let onRowError: (RowError) throws -> Void
-    private var preparer: RecordPreparer
+    let mapping: RecordMapping
+    let seed: UInt64
+    /// Made at the first record, so that it sees the applier's known rows however
+    /// late they were loaded (`ObservationApplier.bulk` loads them).
+    private lazy var preparer = RecordPreparer(mapping: mapping, seed: seed, knownRows: applier.knownRows)
     private(set) var rowsRead = 0
     private(set) var rowsFailed = 0
 
@@ -112,12 +116,13 @@ final class RecordIngestor {
         self.applier = applier
         self.source = source
         self.onRowError = onRowError
-        preparer = RecordPreparer(mapping: mapping, seed: seed, knownRows: applier.knownRows)
+        self.mapping = mapping
+        self.seed = seed
     }
 
-    /// A preparer like this ingestor's own, for another thread.
+    /// A preparer for another thread, with the applier's known rows as they are now.
     var detachedPreparer: RecordPreparer {
-        RecordPreparer(mapping: preparer.mapping, seed: preparer.seed, knownRows: preparer.knownRows)
+        RecordPreparer(mapping: mapping, seed: seed, knownRows: applier.knownRows)
     }
 
     /// Prepares and applies one decoded record on this thread. Throws `LayoutError`

@@ -10,10 +10,13 @@ public final class AppDatabase: Sendable {
 
     /// SQLite's page cache per connection, in KiB.
     static let pageCacheKiB = 16_000
-    /// The writer's page cache while a large file is applied: at a million records the
-    /// random index inserts miss a 16 MB cache on most rows; 40 MB took a first load
-    /// over 100 MB of memory.
+    /// The writer's page cache while a large file is applied to a store that holds
+    /// records: at a million records the random index inserts miss a 16 MB cache on
+    /// most rows. (A first load builds those indexes at its end, and keeps 16 MB.)
     static let bulkPageCacheKiB = 24_000
+    /// The page cache while a first load builds its indexes (`ObservationApplier.bulk`):
+    /// SQLite sorts up to this much in memory before it spills to temporary files.
+    static let indexBuildCacheKiB = 8_000
 
     /// Opens (creating with mode 0600 if needed) and migrates the store.
     public init(path: String) throws(StoreError) {
@@ -31,11 +34,15 @@ public final class AppDatabase: Sendable {
         var config = Configuration()
         config.label = "ehcsync"
         config.busyMode = .timeout(10)
+        // Temporary storage in files, not memory: a sort larger than the page cache (an
+        // index built after a first load, a big report) then spills to disk instead of
+        // growing the process. SQLite unlinks its temporary files as it opens them, and
+        // the systemd unit gives the service a private /tmp.
         config.prepareDatabase { db in
             try db.execute(sql: """
                 PRAGMA synchronous = NORMAL;
                 PRAGMA cache_size = -\(AppDatabase.pageCacheKiB);
-                PRAGMA temp_store = MEMORY;
+                PRAGMA temp_store = FILE;
                 PRAGMA journal_size_limit = 67108864;
                 """)
         }

@@ -25,8 +25,8 @@ import Testing
             try db.execute(sql: "INSERT INTO feed(id, name, role) VALUES (1, 'la', 'la')")
             let applier = ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now,
                                              today: now.localDate(in: .gmt))
-            if fastPath { try applier.loadKnownRows() }
-            for (i, o) in observations.enumerated() { try applier.apply(o, source: "f.csv", rowHash: Int64(i + 1)) }
+            let applyAll = { for (i, o) in observations.enumerated() { try applier.apply(o, source: "f.csv", rowHash: Int64(i + 1)) } }
+            if fastPath { try applier.bulk(applyAll) } else { try applyAll() }
         }
         let records = try AdviceQuery.list(store, rules: AdviceRules(), today: now.localDate(in: .gmt), dueSoonDays: 7)
             .sorted { $0.state.requestID < $1.state.requestID }
@@ -74,6 +74,113 @@ import Testing
         let row = try #require(stored)
         for (i, field) in AdviceRowCodec.searchedFields.enumerated() {
             #expect(row[i] as String? == obs.values[field], "\(field)")
+        }
+    }
+
+    static func indexes(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+    }
+
+    static func emptyStore() throws -> (AppDatabase, dir: String, now: Timestamp) {
+        let dir = FileManager.default.temporaryDirectory.path + "/ehcsync-bulk-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let store = try AppDatabase(path: dir + "/s.sqlite")
+        try store.write { db in try db.execute(sql: "INSERT INTO feed(id, name, role) VALUES (1, 'la', 'la')") }
+        return (store, dir, try #require(Timestamp.parse("2026-03-10T09:00:00Z", zone: .gmt)))
+    }
+
+    /// A first load drops the secondary indexes while it writes and makes them again,
+    /// the same definitions, before its transaction commits.
+    @Test func aFirstLoadBuildsTheSameIndexesAfterItsLastRow() throws {
+        let (store, dir, now) = try Self.emptyStore()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let before = try store.read(Self.indexes)
+        var during: [String] = []
+        try store.write { db in
+            let applier = ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now, today: now.localDate(in: .gmt))
+            try applier.bulk {
+                for i in 0..<50 {
+                    var o = try Self.obs("R\(i)", "EHC/\(i)", "requested", at: "2026-03-02T10:00:00Z", line: i + 2)
+                    o.values[.nhs_number] = "9990000018"
+                    try applier.apply(o, source: "f.csv", rowHash: Int64(i + 1))
+                }
+                during = try Self.indexes(db)
+            }
+        }
+        for name in ObservationApplier.indexesBuiltAfterFirstLoad {
+            #expect(before.contains { $0.hasPrefix(name + ": ") })
+            #expect(!during.contains { $0.hasPrefix(name + ": ") }, "\(name) was kept during the load")
+        }
+        #expect(try store.read(Self.indexes) == before)
+        #expect(try store.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
+        // The rebuilt index holds every record written while it was away.
+        #expect(try store.read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM advice INDEXED BY advice_child WHERE la_nhs_number = '9990000018' AND status NOT IN ('cancelled', 'accepted')")
+        } == 50)
+    }
+
+    /// A first load that fails part-way rolls back whole, its indexes with it.
+    @Test func aFailedFirstLoadLeavesTheIndexesAsTheyWere() throws {
+        struct Stop: Error {}
+        let (store, dir, now) = try Self.emptyStore()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let before = try store.read(Self.indexes)
+        #expect(throws: Stop.self) {
+            try store.write { db in
+                let applier = ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now, today: now.localDate(in: .gmt))
+                try applier.bulk {
+                    try applier.apply(try Self.obs("R1", "EHC/1", "requested", at: "2026-03-02T10:00:00Z", line: 2), source: "f.csv", rowHash: 1)
+                    throw Stop()
+                }
+            }
+        }
+        #expect(try store.read(Self.indexes) == before)
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM advice") } == 0)
+    }
+
+    /// A store that holds records keeps every index while a large file loads.
+    @Test func aLoadIntoAStoreWithRecordsKeepsItsIndexes() throws {
+        let (store, dir, now) = try Self.emptyStore()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let today = now.localDate(in: .gmt)
+        try store.write { db in
+            try ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now, today: today)
+                .apply(try Self.obs("R0", "EHC/0", "requested", at: "2026-03-02T10:00:00Z", line: 2), source: "a.csv", rowHash: 1)
+        }
+        let before = try store.read(Self.indexes)
+        var during: [String] = []
+        var cache: [Int?] = []
+        try store.write { db in
+            let applier = ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now, today: today)
+            cache.append(try Int.fetchOne(db, sql: "PRAGMA cache_size"))
+            try applier.bulk {
+                try applier.apply(try Self.obs("R1", "EHC/1", "requested", at: "2026-03-02T10:00:00Z", line: 2), source: "b.csv", rowHash: 2)
+                during = try Self.indexes(db)
+                cache.append(try Int.fetchOne(db, sql: "PRAGMA cache_size"))
+            }
+            cache.append(try Int.fetchOne(db, sql: "PRAGMA cache_size"))
+        }
+        #expect(during == before)
+        // A larger cache while the file loads, the usual one afterwards.
+        #expect(cache == [-AppDatabase.pageCacheKiB, -AppDatabase.bulkPageCacheKiB, -AppDatabase.pageCacheKiB])
+    }
+
+    /// An ingestor is made before `bulk` loads the feed's known rows; the preparers it
+    /// hands out must still check rows against them (a re-export's fast path).
+    @Test func preparersSeeKnownRowsLoadedAfterTheIngestorWasMade() throws {
+        let (store, dir, now) = try Self.emptyStore()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try store.write { db in
+            try ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now, today: now.localDate(in: .gmt))
+                .apply(try Self.obs("R0", "EHC/0", "requested", at: "2026-03-02T10:00:00Z", line: 2), source: "a.csv", rowHash: 77)
+        }
+        try store.write { db in
+            let applier = ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now, today: now.localDate(in: .gmt))
+            let ingestor = RecordIngestor(mapping: RecordMapping(role: .la), applier: applier, source: "b.csv", seed: 1) { _ in }
+            try applier.bulk {
+                #expect(ingestor.detachedPreparer.knownRows?.contains(77) == true)
+                #expect(ingestor.detachedPreparer.makeRowFilter() != nil)
+            }
         }
     }
 }
