@@ -17,11 +17,14 @@ struct BenchOptions {
     var http = false
     /// Whether `--rows` was given (the HTTP benchmark's default is 100,000 records).
     var rowsGiven = false
+    /// `--notices-only`: issue 3's figures alone, on the store of a run kept in `--dir`.
+    var noticesOnly = false
 
     static let usage = """
         usage: ehcsync-bench [--rows N] [--dir P] [--keep] [--seed S]
                ehcsync-bench --http [--rows N]
                ehcsync-bench --service [--idle-minutes M] [--feeds F] [--service-rows N] [--dir P] [--keep]
+               ehcsync-bench --notices-only --dir P
 
           Generates an LA CSV export of N advice requests (default 1000000) in random key
           order, ingests it through the folder feed into a fresh store, then ingests the next
@@ -41,6 +44,8 @@ struct BenchOptions {
           --http     instead: an HTTP feed reading one JSON page of N records (default
                      100000) from a local server, against curl's download of the same
                      body, then the CPU time of a poll answered 304
+          --notices-only  instead: only the notice, digest and report figures, on the
+                     store a run kept in --dir P left
         """
 
     /// The options, or a message for the user (usage text for `--help`).
@@ -83,6 +88,8 @@ struct BenchOptions {
                 }
             case "--http":
                 options.http = true
+            case "--notices-only":
+                options.noticesOnly = true
             case "-h", "--help":
                 return .failure(BenchError(usage, isHelp: true))
             default:

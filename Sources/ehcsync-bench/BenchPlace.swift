@@ -16,6 +16,15 @@ struct BenchPlace {
     var configPath: String { dir + "/ehcsync.yaml" }
 
     /// Makes the folders: `--dir` must be new or empty, so nothing of an earlier run is measured.
+    /// The folder of an earlier run kept with `--keep` or `--dir`.
+    static func existing(_ dir: String) throws -> BenchPlace {
+        let place = BenchPlace(dir: dir, isTemporary: false)
+        guard FileManager.default.fileExists(atPath: place.storePath), FileManager.default.fileExists(atPath: place.configPath) else {
+            throw BenchError("\(dir) holds no store and config of an earlier run (ehcsync.sqlite, ehcsync.yaml)")
+        }
+        return place
+    }
+
     static func make(_ requested: String?) throws -> BenchPlace {
         let fm = FileManager.default
         guard let requested else {

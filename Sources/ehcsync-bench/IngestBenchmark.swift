@@ -42,13 +42,7 @@ struct IngestBenchmark {
         say()
         let ok = check(figures, first: first, second: second)
         say()
-        let n = try NoticeBenchmark(db: db, config: config, today: Self.reference.adding(days: 2)).run()
-        say("notices, digest and report on this store (\(n.records) records, as on \(Self.reference.adding(days: 2)))")
-        say(String(format: "  read records    %.2f s (the store read every one of these needs)", n.load))
-        say(String(format: "  plan notices    %.3f s (%d items)", n.plan, n.items))
-        say(String(format: "  digest          %.3f s build, %.3f s text, %.3f s HTML (%d overdue)", n.digestBuild, n.digestText, n.digestHTML, n.overdue))
-        say(String(format: "  quarter report  %.3f s (%d rows)", n.report, n.reportRows))
-        say("  target (issue 3): each under 1 s on 1,000,000 records")
+        try NoticeBenchmark(db: db, config: config, today: Self.reference.adding(days: 2)).run().lines.forEach { say($0) }
         say()
         say("targets (issue): first load > \(Int(Self.firstLoadTarget)) rows/s (Python csv + sqlite3 baseline), "
               + "re-export >= \(Int(Self.reExportTarget)) rows/s, peak RSS < \(megabytes(Self.peakTargetBytes))")

@@ -11,8 +11,30 @@ struct NoticeBenchmark {
     let today: CivilDate
 
     struct Figures {
+        var today: CivilDate
         var load: Double, plan: Double, digestBuild: Double, digestText: Double, digestHTML: Double, report: Double
         var records: Int, items: Int, overdue: Int, reportRows: Int
+
+        /// The figures as the benchmark prints them.
+        var lines: [String] {
+            [
+                "notices, digest and report on this store (\(records) records, as on \(today))",
+                String(format: "  read records    %.2f s (the store read every one of these needs)", load),
+                String(format: "  plan notices    %.3f s (%d items)", plan, items),
+                String(format: "  digest          %.3f s build, %.3f s text, %.3f s HTML (%d overdue)", digestBuild, digestText, digestHTML, overdue),
+                String(format: "  quarter report  %.3f s (%d rows)", report, reportRows),
+                "  target (issue 3): each under 1 s on 1,000,000 records",
+            ]
+        }
+    }
+
+    /// `--notices-only`: the figures alone, on the store a kept run left in `dir`.
+    static func run(kept dir: String) throws {
+        let place = try BenchPlace.existing(dir)
+        let db: AppDatabase
+        do { db = try AppDatabase(path: place.storePath) } catch { throw BenchError("\(error)") }
+        let figures = try NoticeBenchmark(db: db, config: try place.loadConfig(), today: IngestBenchmark.reference.adding(days: 2)).run()
+        figures.lines.forEach { print($0) }
     }
 
     func run() throws -> Figures {
@@ -45,7 +67,7 @@ struct NoticeBenchmark {
         t = ContinuousClock.now
         let rows = OnTimeReport.rows(records: records, from: today.quarterStart, to: today, by: .provider, today: today)
         let report = seconds(since: t)
-        return Figures(load: load, plan: plan, digestBuild: digestBuild, digestText: digestText, digestHTML: digestHTML,
+        return Figures(today: today, load: load, plan: plan, digestBuild: digestBuild, digestText: digestText, digestHTML: digestHTML,
                        report: report, records: records.count, items: planned.count, overdue: digest.summary.overdue,
                        reportRows: rows.count)
     }

@@ -10,6 +10,11 @@ case .failure(let error):
     exit(64)
 case .success(let options):
     do {
+        if options.noticesOnly {
+            guard let dir = options.dir else { throw BenchError("--notices-only needs --dir, the folder of a kept run") }
+            try NoticeBenchmark.run(kept: dir)
+            exit(0)
+        }
         if options.service { exit(try await ServiceBenchmark(options: options).run() ? 0 : 1) }
         let ok = options.http ? try await HTTPBenchmark(options: options).run() : try await IngestBenchmark(options: options).run()
         exit(ok ? 0 : 1)

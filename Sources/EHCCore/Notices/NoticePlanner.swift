@@ -1,3 +1,6 @@
+import Foundation
+import Synchronization
+
 /// One item a recipient should hear about, once ever (its `key` is recorded).
 public struct PlannedNotice: Sendable, Equatable {
     public var key: String
@@ -52,63 +55,42 @@ public struct NoticePlanner: Sendable {
     /// are returned too, so the caller records them and they never go out later.
     public func plan(records: [(AdviceState, DeadlineView)], conflicts: [OpenConflict], recorded: Set<String>,
                      today: CivilDate) -> [PlannedNotice] {
-        var out: [PlannedNotice] = []
         // Teams are looked up only for records a cancellation notice needs, not for all.
         let cancelledIDs = Set(conflicts.filter { $0.kind == .cancelled_while_active }.compactMap(\.requestID))
         var teamOf: [String: String?] = [:]
-        // The ladder and the offsets in the order they are walked, sorted once per plan.
-        let offsets = policy.remindersBeforeDueDays.sorted()
-        let firstOffset = offsets.last ?? Int.min
-        let steps = policy.escalations.sorted { $0.afterDueDays > $1.afterDueDays }
-        for (state, view) in records {
-            if !cancelledIDs.isEmpty, cancelledIDs.contains(state.requestID) { teamOf[state.requestID] = policy.team(for: state) }
-            guard view.state == .open || view.state == .due_soon || view.state == .overdue else { continue }
-            guard let due = view.workingDueOn else { continue }
-            let left = today.days(until: due)
-            // Nothing is due for a record before its first reminder offset.
-            guard left < 0 || left <= firstOffset else { continue }
-            let dueText = due.description
-            // Reminders: the most urgent offset reached; the larger ones it covers are suppressed.
-            if left >= 0, let team = policy.team(for: state), let nearest = offsets.first(where: { left <= $0 }) {
-                let key = Self.key("reminder:", state.requestID, dueText, String(nearest))
-                if !recorded.contains(key) {
-                    out.append(PlannedNotice(key: key, kind: .reminder, recipient: team, requestID: state.requestID,
-                                             reason: .dueWithin(days: nearest), exception: view.exception))
-                }
-                for other in offsets where other > nearest {
-                    let k = Self.key("reminder:", state.requestID, dueText, String(other))
-                    if !recorded.contains(k) {
-                        out.append(PlannedNotice(key: k, kind: .reminder, recipient: team, requestID: state.requestID,
-                                                 reason: .superseded(by: key), exception: view.exception))
-                    }
-                }
-            }
-            // Escalations: the highest step reached goes out; lower ones it covers are suppressed.
-            if let overdue = view.daysOverdue, let topIndex = steps.firstIndex(where: { overdue >= $0.afterDueDays }) {
-                let top = steps[topIndex]
-                let key = Self.key("escalation:", state.requestID, dueText, String(top.level))
-                for recipient in top.to {
-                    let k = Self.key(key, ":", recipient)
-                    if !recorded.contains(k) {
-                        out.append(PlannedNotice(key: k, kind: .escalation, recipient: recipient,
-                                                 requestID: state.requestID, reason: .overdue(days: overdue, level: top.level),
-                                                 exception: view.exception))
-                    }
-                }
-                for lower in steps[(topIndex + 1)...] {
-                    let lowerKey = Self.key("escalation:", state.requestID, dueText, String(lower.level))
-                    for recipient in lower.to {
-                        let k = Self.key(lowerKey, ":", recipient)
-                        if !recorded.contains(k) {
-                            out.append(PlannedNotice(key: k, kind: .escalation, recipient: recipient, requestID: state.requestID,
-                                                     reason: .superseded(by: key), exception: view.exception))
-                        }
-                    }
-                }
+        if !cancelledIDs.isEmpty {
+            for i in records.indices where cancelledIDs.contains(records[i].0.requestID) {
+                teamOf[records[i].0.requestID] = policy.team(for: records[i].0)
             }
         }
+        // Reminders and escalations, record by record: the records in a few slices
+        // planned side by side when there are many, joined in their order.
+        let ladder = Ladder(policy: policy)
+        let slices = records.count >= Self.recordsPerSlice * 2 ? min(ProcessInfo.processInfo.activeProcessorCount, 4) : 1
+        var out: [PlannedNotice]
+        if slices <= 1 {
+            out = []
+            planDeadlines(records, records.indices, ladder: ladder, recorded: recorded, today: today, into: &out)
+        } else {
+            let results = Mutex([[PlannedNotice]](repeating: [], count: slices))
+            let bounds = (0...slices).map { records.count * $0 / slices }
+            DispatchQueue.concurrentPerform(iterations: slices) { k in
+                var part: [PlannedNotice] = []
+                planDeadlines(records, bounds[k]..<bounds[k + 1], ladder: ladder, recorded: recorded, today: today, into: &part)
+                results.withLock { $0[k] = part }
+            }
+            var parts = results.withLock { parts in
+                defer { parts = [] }
+                return parts
+            }
+            out = parts[0]
+            parts[0] = []
+            out.reserveCapacity(parts.reduce(out.count) { $0 + $1.count })
+            for k in 1..<slices { out.append(contentsOf: parts[k]) }
+        }
         // Disputes: at once, once per dispute (a new reason is a new dispute).
-        for (state, view) in records where view.disputed && view.state != .cancelled {
+        for i in records.indices where records[i].1.disputed && records[i].1.state != .cancelled {
+            let state = records[i].0
             var h = RowHash()
             h.combine(state.value(.dispute_reason) ?? "")
             for recipient in policy.disputesTo {
@@ -141,6 +123,78 @@ public struct NoticePlanner: Sendable {
             }
         }
         return out
+    }
+
+    /// Below this many records a plan runs on one thread.
+    static let recordsPerSlice = 20_000
+
+    /// The reminder offsets and the escalation ladder in the order they are walked,
+    /// sorted once per plan.
+    struct Ladder: Sendable {
+        var offsets: [Int]
+        var firstOffset: Int
+        var steps: [NoticePolicy.Escalation]
+        init(policy: NoticePolicy) {
+            offsets = policy.remindersBeforeDueDays.sorted()
+            firstOffset = offsets.last ?? Int.min
+            steps = policy.escalations.sorted { $0.afterDueDays > $1.afterDueDays }
+        }
+    }
+
+    /// The reminders and escalations of `records[range]`, appended to `out`. Records
+    /// are read through their index: a copy of one would retain and release each of
+    /// its parts, a million times over.
+    private func planDeadlines(_ records: [(AdviceState, DeadlineView)], _ range: Range<Int>, ladder: Ladder,
+                               recorded: Set<String>, today: CivilDate, into out: inout [PlannedNotice]) {
+        let offsets = ladder.offsets, steps = ladder.steps
+        for i in range {
+            let view = records[i].1
+            guard view.state == .open || view.state == .due_soon || view.state == .overdue else { continue }
+            guard let due = view.workingDueOn else { continue }
+            let left = today.days(until: due)
+            // Nothing is due for a record before its first reminder offset.
+            guard left < 0 || left <= ladder.firstOffset else { continue }
+            let requestID = records[i].0.requestID
+            let dueText = due.description
+            // Reminders: the most urgent offset reached; the larger ones it covers are suppressed.
+            if left >= 0, let team = policy.team(for: records[i].0), let nearest = offsets.first(where: { left <= $0 }) {
+                let key = Self.key("reminder:", requestID, dueText, String(nearest))
+                if !recorded.contains(key) {
+                    out.append(PlannedNotice(key: key, kind: .reminder, recipient: team, requestID: requestID,
+                                             reason: .dueWithin(days: nearest), exception: view.exception))
+                }
+                for other in offsets where other > nearest {
+                    let k = Self.key("reminder:", requestID, dueText, String(other))
+                    if !recorded.contains(k) {
+                        out.append(PlannedNotice(key: k, kind: .reminder, recipient: team, requestID: requestID,
+                                                 reason: .superseded(by: key), exception: view.exception))
+                    }
+                }
+            }
+            // Escalations: the highest step reached goes out; lower ones it covers are suppressed.
+            if let overdue = view.daysOverdue, let topIndex = steps.firstIndex(where: { overdue >= $0.afterDueDays }) {
+                let top = steps[topIndex]
+                let key = Self.key("escalation:", requestID, dueText, String(top.level))
+                for recipient in top.to {
+                    let k = Self.key(key, ":", recipient)
+                    if !recorded.contains(k) {
+                        out.append(PlannedNotice(key: k, kind: .escalation, recipient: recipient,
+                                                 requestID: requestID, reason: .overdue(days: overdue, level: top.level),
+                                                 exception: view.exception))
+                    }
+                }
+                for lower in steps[(topIndex + 1)...] {
+                    let lowerKey = Self.key("escalation:", requestID, dueText, String(lower.level))
+                    for recipient in lower.to {
+                        let k = Self.key(lowerKey, ":", recipient)
+                        if !recorded.contains(k) {
+                            out.append(PlannedNotice(key: k, kind: .escalation, recipient: recipient, requestID: requestID,
+                                                     reason: .superseded(by: key), exception: view.exception))
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// `prefix` then the parts joined by `:`, built in one buffer: keys are made for

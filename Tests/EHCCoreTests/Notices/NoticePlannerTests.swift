@@ -111,4 +111,22 @@ import Testing
         let items = plan([(s, v)], today: "2026-11-20").filter { !$0.isSuppressed }
         #expect(items.map(\.key) == ["reminder:R1:2026-11-24:7"])
     }
+
+    /// A large plan runs in slices side by side: it must list exactly what planning
+    /// each part alone lists, in record order, whatever the slices' timing.
+    @Test func aPlanInSlicesEqualsThePlanOfEachPartInOrder() {
+        let today = "2026-11-20"
+        let services = ["salt", "ot", "physio"]
+        let records: [(AdviceState, DeadlineView)] = (0..<(NoticePlanner.recordsPerSlice * 3)).map { i in
+            let sent = day("2026-10-01").adding(days: -(i % 90))
+            let values: FieldValues = [.request_id: "R\(i)", .provider_ods: "RBT", .service: services[i % 3], .requested_on: sent.description]
+            let s = AdviceState(requestID: "R\(i)", la: values, laStatus: .requested)
+            return (s, Deadlines.view(of: s, rules: rules, today: day(today), dueSoonDays: 7))
+        }
+        let whole = plan(records, today: today)
+        let half = records.count / 2
+        let parts = plan(Array(records[..<half]), today: today) + plan(Array(records[half...]), today: today)
+        #expect(whole.count > records.count, "every record is overdue or due soon")
+        #expect(whole == parts)
+    }
 }
