@@ -16,12 +16,20 @@ struct RecordPreparer: Sendable {
         case row(requestID: String?, hash: Int64, result: Result<Observation, RowError>, valuesJSON: String?)
         /// A record that could not be read at all.
         case failed(RowError)
+        /// An LA row of a first load whose request the file has not named before:
+        /// planned here, written as it stands (`ObservationApplier.applyPlanned`).
+        case planned(Observation, ObservationApplier.Planned, hash: Int64, valuesJSON: String)
     }
 
     let mapping: RecordMapping
     let seed: UInt64
     /// The feed's stored row hashes, when loaded for a large file.
     let knownRows: RowHashSet?
+    /// Set for a first load: new requests are planned here, off the writer's thread.
+    let fresh: ObservationApplier.FreshPlanning?
+    /// Request ids (hashed) this file has named so far, with `fresh`: a repeat is left
+    /// to the writer, who sees the record the first row made.
+    private var named = RowHashSet(capacity: 0)
     /// JSON key → canonical field, from the feed's `columns` (or the canonical names).
     private let keyFor: [String: CanonicalField]
     private var layout: CSVLayout?
@@ -36,10 +44,12 @@ struct RecordPreparer: Sendable {
     /// The header positions a CSV row's hash covers, once the header is read.
     var hashedColumns: [Int]? { layout?.slots.map(\.index) }
 
-    init(mapping: RecordMapping, seed: UInt64, knownRows: RowHashSet?) {
+    init(mapping: RecordMapping, seed: UInt64, knownRows: RowHashSet?, fresh: ObservationApplier.FreshPlanning? = nil) {
         self.mapping = mapping
         self.seed = seed
         self.knownRows = knownRows
+        self.fresh = fresh
+        if fresh != nil { named = RowHashSet(capacity: 1024) }
         var keyFor: [String: CanonicalField] = [:]
         for field in CanonicalField.allCases { keyFor[mapping.columns[field] ?? field.rawValue] = field }
         self.keyFor = keyFor
@@ -57,8 +67,8 @@ struct RecordPreparer: Sendable {
             guard let layout else { return .nothing }
             let hash = layout.rawHash(fields, seed: seed)
             if knownRows?.contains(hash) == true { return .knownUnchanged }
-            return Self.row(requestID: layout.rawRequestID(fields), hash: hash,
-                            result: layout.observation(fields, line: line, mapping: mapping))
+            return row(requestID: layout.rawRequestID(fields), hash: hash,
+                       result: layout.observation(fields, line: line, mapping: mapping))
         case .object(let line, let fields):
             return prepareObject(line: line, fields: fields)
         case .bad(let line, let message):
@@ -66,13 +76,20 @@ struct RecordPreparer: Sendable {
         }
     }
 
-    private static func row(requestID: String?, hash: Int64, result: Result<Observation, RowError>) -> Prepared {
-        let json: String?
-        if case .success(let obs) = result { json = obs.valuesJSON } else { json = nil }
-        return .row(requestID: requestID, hash: hash, result: result, valuesJSON: json)
+    private mutating func row(requestID: String?, hash: Int64, result: Result<Observation, RowError>) -> Prepared {
+        guard case .success(let obs) = result else { return .row(requestID: requestID, hash: hash, result: result, valuesJSON: nil) }
+        if let fresh, let id = obs.requestID {
+            var h = RowHash()
+            h.combine(id)
+            if !named.contains(h.signed) {
+                named.insert(h.signed)
+                return .planned(obs, fresh.plan(obs), hash: hash, valuesJSON: obs.valuesJSON)
+            }
+        }
+        return .row(requestID: requestID, hash: hash, result: result, valuesJSON: obs.valuesJSON)
     }
 
-    private func prepareObject(line: Int, fields: [String: JSONFieldValue]) -> Prepared {
+    private mutating func prepareObject(line: Int, fields: [String: JSONFieldValue]) -> Prepared {
         var pairs: [(CanonicalField, String, column: String)] = []
         var hash = RowHash(seed: seed)
         for key in fields.keys.sorted() {
@@ -91,8 +108,8 @@ struct RecordPreparer: Sendable {
         }
         if knownRows?.contains(hash.signed) == true { return .knownUnchanged }
         let rid = pairs.first(where: { $0.0 == .request_id })?.1.trimmedASCIIWhitespace
-        return Self.row(requestID: rid?.isEmpty == false ? rid : nil, hash: hash.signed,
-                        result: mapping.observation(line: line, pairs: pairs))
+        return row(requestID: rid?.isEmpty == false ? rid : nil, hash: hash.signed,
+                   result: mapping.observation(line: line, pairs: pairs))
     }
 }
 
@@ -120,9 +137,10 @@ final class RecordIngestor {
         self.seed = seed
     }
 
-    /// A preparer for another thread, with the applier's known rows as they are now.
+    /// A preparer for another thread, with the applier's known rows as they are now;
+    /// on a first load it plans new requests as well.
     var detachedPreparer: RecordPreparer {
-        RecordPreparer(mapping: mapping, seed: seed, knownRows: applier.knownRows)
+        RecordPreparer(mapping: mapping, seed: seed, knownRows: applier.knownRows, fresh: applier.freshPlanning)
     }
 
     /// Prepares and applies one decoded record on this thread. Throws `LayoutError`
@@ -142,6 +160,9 @@ final class RecordIngestor {
         case .failed(let error):
             rowsRead += 1
             try fail(error)
+        case .planned(let obs, let planned, let hash, let valuesJSON):
+            rowsRead += 1
+            try applier.applyPlanned(obs, planned, source: source, rowHash: hash, valuesJSON: valuesJSON)
         case .row(let requestID, let hash, let result, let valuesJSON):
             rowsRead += 1
             if let requestID, try applier.isUnchanged(requestID: requestID, rowHash: hash) { return }

@@ -82,6 +82,43 @@ public final class ObservationApplier {
         return h.signed
     }
 
+    /// What a first load's reading thread needs to plan a record it has not seen
+    /// before in the file (`RecordPreparer`): nil unless the store was empty as the
+    /// file began (after `loadKnownRows`).
+    var freshPlanning: FreshPlanning? {
+        freshStore && role == .la ? FreshPlanning(reconciler: reconciler, today: today, now: now) : nil
+    }
+
+    /// Plans an LA record that can meet nothing in the store: no record, no mark, no
+    /// conflict (a first load, the record's first row in the file). Pure.
+    struct FreshPlanning: Sendable {
+        let reconciler: Reconciler
+        let today: CivilDate
+        let now: Timestamp
+
+        func plan(_ obs: Observation) -> Planned {
+            let plan = reconciler.plan(obs, current: nil, lastFromFeed: nil, conflicts: [], today: today, now: now)
+            return Planned(plan: plan, row: AdviceRowCodec.RowValues(plan.state, rules: reconciler.rules))
+        }
+    }
+
+    /// A plan made ahead, with the row it writes.
+    struct Planned: Sendable {
+        let plan: ReconcilePlan
+        let row: AdviceRowCodec.RowValues
+    }
+
+    /// Applies an LA record its reading thread planned as new (`FreshPlanning`). Should
+    /// the request have been written after all, it is applied afresh.
+    func applyPlanned(_ obs: Observation, _ planned: Planned, source: String, rowHash: Int64, valuesJSON: String?) throws {
+        guard let requestID = obs.requestID, certainlyNew(requestID) else {
+            return try apply(obs, source: source, rowHash: rowHash, valuesJSON: valuesJSON)
+        }
+        noteUpdatedAt(obs.updatedAt)
+        try applyLinked(obs, requestID: requestID, linkedBy: nil, source: source, rowHash: rowHash, observationID: nil,
+                        valuesJSON: valuesJSON, planned: planned)
+    }
+
     /// True when `requestID` certainly has neither a record nor a mark yet.
     private func certainlyNew(_ requestID: String) -> Bool {
         freshStore && !written.contains(Self.idHash(requestID))
@@ -234,11 +271,11 @@ public final class ObservationApplier {
     /// parked observation of that id is updated instead of a new one recorded.
     @discardableResult
     func applyLinked(_ obs: Observation, requestID: String, linkedBy: String?, source: String, rowHash: Int64,
-                     observationID: Int64?, valuesJSON: String? = nil) throws -> ReconcilePlan {
-        let mark = try feedMark(requestID).map { FeedMark(updatedAt: $0.updatedAt) }
+                     observationID: Int64?, valuesJSON: String? = nil, planned: Planned? = nil) throws -> ReconcilePlan {
+        let mark = planned != nil ? nil : try feedMark(requestID).map { FeedMark(updatedAt: $0.updatedAt) }
         var loaded: (AdviceState, conflictsEver: Int)?
         var adviceID: Int64?
-        if !certainlyNew(requestID) {
+        if planned == nil, !certainlyNew(requestID) {
             let loadStmt = try statement(.load)
             var b = RawBinder(loadStmt)
             b.bind(requestID)
@@ -251,14 +288,19 @@ public final class ObservationApplier {
         let conflicts = (loaded?.conflictsEver ?? 0) > 0 ? try storedConflicts(requestID) : []
         var observation = obs
         if observation.values[.request_id] == nil { observation.values[.request_id] = requestID }
-        let plan = reconciler.plan(observation, current: loaded?.0, lastFromFeed: mark, conflicts: conflicts, today: today, now: now)
+        let plan = planned?.plan
+            ?? reconciler.plan(observation, current: loaded?.0, lastFromFeed: mark, conflicts: conflicts, today: today, now: now)
 
         var notes = plan.notes
         if let linkedBy { notes.insert("linked by \(linkedBy)", at: 0) }
         if plan.outcome != .stale {
             if plan.outcome != .unchanged || !plan.conflicts.isEmpty {
-                try AdviceRowCodec.upsert(try statement(adviceID == nil ? .insert : .upsert), plan.state, rules: reconciler.rules,
-                                          now: now, in: db)
+                let upsert = try statement(adviceID == nil ? .insert : .upsert)
+                if let planned {
+                    try AdviceRowCodec.upsert(upsert, planned.row, now: now, in: db)
+                } else {
+                    try AdviceRowCodec.upsert(upsert, plan.state, rules: reconciler.rules, now: now, in: db)
+                }
                 if adviceID == nil { adviceID = db.lastInsertedRowID }
                 let opened = try applyConflictOps(plan.conflicts, requestID: requestID)
                 if let notices, !opened.isEmpty || plan.state.isDisputed {

@@ -183,4 +183,67 @@ import Testing
             }
         }
     }
+
+    /// Everything a store holds after a file, for comparing two ways of applying it.
+    static func contents(_ store: AppDatabase) throws -> [[String?]] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT 'advice', request_id, hex(la_values), la_status, status, due_on, working_due_on, NULL FROM advice
+                UNION ALL SELECT 'mark', advice_id, row_hash, updated_at, NULL, NULL, NULL, NULL FROM advice_feed
+                UNION ALL SELECT 'audit', line, request_id, advice_id, outcome, values_json, changes_json, notes FROM observation
+                UNION ALL SELECT 'conflict', request_id, kind, key, status, NULL, NULL, NULL FROM conflict
+                """).map { row in (0..<8).map { row[$0] as DatabaseValue }.map { $0.isNull ? nil : String(describing: $0) } }
+        }
+    }
+
+    /// A first load plans a request's first row on the reading thread; repeats, stale
+    /// rows and bad rows still go the writer's way. The store must end up the same,
+    /// audit trail and all, as when every row is applied the plain way.
+    @Test func rowsPlannedOnTheReadingThreadLeaveTheSameStore() throws {
+        let header = DecodedRecord.header(line: 1, names: ["request_id", "case_ref", "provider_ods", "service", "requested_on",
+                                                           "status", "dispute", "updated_at"])
+        func row(_ line: Int, _ id: String, _ caseRef: String, _ status: String, _ dispute: String, _ at: String) -> DecodedRecord {
+            .row(line: line, fields: [id, caseRef, "RBT", "salt", "2026-03-02", status, dispute, at])
+        }
+        let records = [
+            header,
+            row(2, "R1", "EHC/1", "requested", "", "2026-03-02T10:00:00Z"),
+            row(3, "R2", "EHC/2", "requested", "open", "2026-03-02T10:00:00Z"),
+            row(4, "R1", "EHC/1a", "requested", "", "2026-03-03T10:00:00Z"),  // newer: updates R1
+            row(5, "R1", "EHC/1b", "requested", "", "2026-03-01T10:00:00Z"),  // older: stale
+            row(6, "R3", "EHC/3", "sideways", "", "2026-03-02T10:00:00Z"),    // bad status: a row error
+            row(7, "R3", "EHC/3", "cancelled", "", "2026-03-02T10:00:00Z"),
+            row(8, "R2", "EHC/2", "cancelled", "open", "2026-03-04T10:00:00Z"),
+        ]
+        func load(planned: Bool) throws -> (contents: [[String?]], plannedRows: Int, errors: [Int]) {
+            let (store, dir, now) = try Self.emptyStore()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            var plannedRows = 0
+            var errors: [Int] = []
+            try store.write { db in
+                let applier = ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now, today: now.localDate(in: .gmt))
+                let ingestor = RecordIngestor(mapping: RecordMapping(role: .la), applier: applier, source: "f.csv", seed: 7) { errors.append($0.line) }
+                if planned {
+                    try applier.bulk {
+                        var preparer = ingestor.detachedPreparer
+                        for record in records {
+                            let prepared = try preparer.prepare(record)
+                            if case .planned = prepared { plannedRows += 1 }
+                            try ingestor.ingest(prepared)
+                        }
+                    }
+                } else {
+                    for record in records { try ingestor.handle(record) }
+                }
+            }
+            return (try Self.contents(store), plannedRows, errors)
+        }
+        let fast = try load(planned: true)
+        let plain = try load(planned: false)
+        #expect(fast.plannedRows == 3, "R1, R2 and R3's first good row are planned ahead")
+        #expect(plain.plannedRows == 0)
+        #expect(fast.errors == [6] && plain.errors == [6])
+        #expect(fast.contents == plain.contents)
+        #expect(fast.contents.filter { $0[0]?.contains("advice") == true }.count == 3)
+    }
 }
