@@ -13,12 +13,12 @@ struct RecordPreparer: Sendable {
         case knownUnchanged
         /// A data row: its request id as written (for the repeat check), its hash, and
         /// the observation or the first field that failed.
-        case row(requestID: String?, hash: Int64, result: Result<Observation, RowError>, valuesJSON: String?)
+        case row(requestID: String?, hash: Int64, result: Result<Observation, RowError>, observed: [UInt8]?)
         /// A record that could not be read at all.
         case failed(RowError)
         /// An LA row of a first load whose request the file has not named before:
         /// planned here, written as it stands (`ObservationApplier.applyPlanned`).
-        case planned(Observation, ObservationApplier.Planned, hash: Int64, valuesJSON: String)
+        case planned(Observation, ObservationApplier.Planned, hash: Int64, observed: [UInt8])
     }
 
     let mapping: RecordMapping
@@ -77,16 +77,16 @@ struct RecordPreparer: Sendable {
     }
 
     private mutating func row(requestID: String?, hash: Int64, result: Result<Observation, RowError>) -> Prepared {
-        guard case .success(let obs) = result else { return .row(requestID: requestID, hash: hash, result: result, valuesJSON: nil) }
+        guard case .success(let obs) = result else { return .row(requestID: requestID, hash: hash, result: result, observed: nil) }
         if let fresh, let id = obs.requestID {
             var h = RowHash()
             h.combine(id)
             if !named.contains(h.signed) {
                 named.insert(h.signed)
-                return .planned(obs, fresh.plan(obs), hash: hash, valuesJSON: obs.valuesJSON)
+                return .planned(obs, fresh.plan(obs), hash: hash, observed: PackedValues.pack(obs))
             }
         }
-        return .row(requestID: requestID, hash: hash, result: result, valuesJSON: obs.valuesJSON)
+        return .row(requestID: requestID, hash: hash, result: result, observed: PackedValues.pack(obs))
     }
 
     private mutating func prepareObject(line: Int, fields: [String: JSONFieldValue]) -> Prepared {
@@ -160,14 +160,14 @@ final class RecordIngestor {
         case .failed(let error):
             rowsRead += 1
             try fail(error)
-        case .planned(let obs, let planned, let hash, let valuesJSON):
+        case .planned(let obs, let planned, let hash, let observed):
             rowsRead += 1
-            try applier.applyPlanned(obs, planned, source: source, rowHash: hash, valuesJSON: valuesJSON)
-        case .row(let requestID, let hash, let result, let valuesJSON):
+            try applier.applyPlanned(obs, planned, source: source, rowHash: hash, observed: observed)
+        case .row(let requestID, let hash, let result, let observed):
             rowsRead += 1
             if let requestID, try applier.isUnchanged(requestID: requestID, rowHash: hash) { return }
             switch result {
-            case .success(let obs): try applier.apply(obs, source: source, rowHash: hash, valuesJSON: valuesJSON)
+            case .success(let obs): try applier.apply(obs, source: source, rowHash: hash, observed: observed)
             case .failure(let error): try fail(error)
             }
         }

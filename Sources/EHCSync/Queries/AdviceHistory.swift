@@ -29,14 +29,15 @@ public struct AdviceHistory: Sendable {
         }
         return try db.read { db in
             let entries = try Row.fetchAll(db, sql: """
-                SELECT o.id, f.name, o.source, o.line, o.applied_at, o.updated_at, o.outcome, o.values_json, o.changes_json, o.notes
+                SELECT o.id, f.name, o.source, o.line, o.applied_at, o.updated_at, o.outcome, o.observed, o.changes_json, o.notes
                 FROM observation o JOIN feed f ON f.id = o.feed_id
                 WHERE o.advice_id = (SELECT id FROM advice WHERE request_id = ?) ORDER BY o.id
                 """, arguments: [requestID]).map { r in
                 let outcome: String = r[6]
-                let values: String = r[7]
+                let updatedAt = (r[5] as Int64?).map(Timestamp.init(millis:))
+                let values = PackedValues.json([UInt8](r[7] as Data), updatedAt: updatedAt)
                 return Entry(id: r[0], feed: r[1], source: r[2], line: r[3], appliedAt: Timestamp(millis: r[4]),
-                             updatedAt: (r[5] as Int64?).map(Timestamp.init(millis:)), outcome: outcome, valuesJSON: values,
+                             updatedAt: updatedAt, outcome: outcome, valuesJSON: values,
                              changesJSON: r[8] ?? (outcome == "created" ? Self.creationChanges(values) : nil), notes: r[9])
             }
             return AdviceHistory(item: item, entries: entries, conflicts: try ConflictQuery.forRequest(db, requestID))

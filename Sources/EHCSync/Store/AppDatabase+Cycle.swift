@@ -11,23 +11,23 @@ extension AppDatabase {
                                notices: ImmediateNotices? = nil) throws -> Int {
         try pool.write { db in
             let pending = try Row.fetchAll(db, sql: """
-                SELECT p.observation_id, p.feed_id, p.conflict_id, o.values_json, o.source, o.line, o.updated_at
+                SELECT p.observation_id, p.feed_id, p.conflict_id, o.observed, o.source, o.line, o.updated_at
                 FROM pending_observation p JOIN observation o ON o.id = p.observation_id ORDER BY p.observation_id
                 """)
             var linked = 0
             var appliers: [Int64: ObservationApplier] = [:]
             for row in pending {
                 let feedID: Int64 = row[1]
-                guard var obs = Self.observation(fromJSON: row[3], role: .provider, zone: zone) else { continue }
+                let observed = [UInt8](row[3] as Data)
+                var obs = PackedValues.observation(observed, updatedAt: (row[6] as Int64?).map(Timestamp.init(millis:)), role: .provider)
                 obs.line = row[5]
-                obs.updatedAt = (row[6] as Int64?).map(Timestamp.init(millis:))
                 let applier = appliers[feedID] ?? ObservationApplier(db: db, feedID: feedID, role: .provider, rules: rules, now: now, today: today)
                 applier.notices = notices
                 appliers[feedID] = applier
                 let link = try applier.link(obs)
                 guard let requestID = link.requestID else { continue }
                 var hash = RowHash()
-                hash.combine(row[3] as String)
+                observed.withUnsafeBufferPointer { hash.combine(bytes: $0) }
                 try applier.applyLinked(obs, requestID: requestID, linkedBy: link.how ?? "request_id", source: row[4],
                                         rowHash: hash.signed, observationID: row[0])
                 try db.execute(sql: "DELETE FROM pending_observation WHERE observation_id = ?", arguments: [row[0] as Int64])
@@ -62,17 +62,5 @@ extension AppDatabase {
             }
             return opened
         }
-    }
-
-    /// An observation from its stored canonical JSON.
-    static func observation(fromJSON text: String, role: Role, zone: TimeZone) -> Observation? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else { return nil }
-        var values = FieldValues()
-        var updatedAt: Timestamp?
-        for (k, v) in object {
-            if k == CanonicalField.updated_at.rawValue { updatedAt = Timestamp.parse(v, zone: zone) }
-            else if let f = CanonicalField(rawValue: k) { values[f] = v }
-        }
-        return Observation(role: role, values: values, updatedAt: updatedAt)
     }
 }

@@ -53,7 +53,7 @@ public final class ObservationApplier {
                   row_hash = excluded.row_hash
                 """
             case .observationInsert: return """
-                INSERT INTO observation(feed_id, source, line, request_id, advice_id, updated_at, applied_at, outcome, values_json,
+                INSERT INTO observation(feed_id, source, line, request_id, advice_id, updated_at, applied_at, outcome, observed,
                   changes_json, notes)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
@@ -110,13 +110,13 @@ public final class ObservationApplier {
 
     /// Applies an LA record its reading thread planned as new (`FreshPlanning`). Should
     /// the request have been written after all, it is applied afresh.
-    func applyPlanned(_ obs: Observation, _ planned: Planned, source: String, rowHash: Int64, valuesJSON: String?) throws {
+    func applyPlanned(_ obs: Observation, _ planned: Planned, source: String, rowHash: Int64, observed: [UInt8]?) throws {
         guard let requestID = obs.requestID, certainlyNew(requestID) else {
-            return try apply(obs, source: source, rowHash: rowHash, valuesJSON: valuesJSON)
+            return try apply(obs, source: source, rowHash: rowHash, observed: observed)
         }
         noteUpdatedAt(obs.updatedAt)
         try applyLinked(obs, requestID: requestID, linkedBy: nil, source: source, rowHash: rowHash, observationID: nil,
-                        valuesJSON: valuesJSON, planned: planned)
+                        observed: observed, planned: planned)
     }
 
     /// True when `requestID` certainly has neither a record nor a mark yet.
@@ -222,17 +222,17 @@ public final class ObservationApplier {
     }
 
     /// Links, plans and applies one observation (SPEC §4), recording it in the audit trail.
-    /// `valuesJSON`, when given, is `obs.valuesJSON` made ahead (on the thread that
-    /// validated the record).
-    public func apply(_ obs: Observation, source: String, rowHash: Int64, valuesJSON: String? = nil) throws {
+    /// `observed`, when given, is `PackedValues.pack(obs)` made ahead (on the thread
+    /// that validated the record).
+    public func apply(_ obs: Observation, source: String, rowHash: Int64, observed: [UInt8]? = nil) throws {
         noteUpdatedAt(obs.updatedAt)
         let link = try self.link(obs)
         guard let requestID = link.requestID else {
-            try park(obs, source: source, reason: link.reason ?? "no open request matches", valuesJSON: valuesJSON)
+            try park(obs, source: source, reason: link.reason ?? "no open request matches", observed: observed)
             return
         }
         _ = try applyLinked(obs, requestID: requestID, linkedBy: link.how, source: source, rowHash: rowHash, observationID: nil,
-                            valuesJSON: valuesJSON)
+                            observed: observed)
     }
 
     struct Link { var requestID: String?; var how: String?; var reason: String? }
@@ -271,7 +271,7 @@ public final class ObservationApplier {
     /// parked observation of that id is updated instead of a new one recorded.
     @discardableResult
     func applyLinked(_ obs: Observation, requestID: String, linkedBy: String?, source: String, rowHash: Int64,
-                     observationID: Int64?, valuesJSON: String? = nil, planned: Planned? = nil) throws -> ReconcilePlan {
+                     observationID: Int64?, observed: [UInt8]? = nil, planned: Planned? = nil) throws -> ReconcilePlan {
         let mark = planned != nil ? nil : try feedMark(requestID).map { FeedMark(updatedAt: $0.updatedAt) }
         var loaded: (AdviceState, conflictsEver: Int)?
         var adviceID: Int64?
@@ -326,7 +326,7 @@ public final class ObservationApplier {
         case .identityMismatch: counts.identityMismatch += 1
         }
         if linkedBy != nil || observationID != nil { counts.linked += 1 }
-        // A created record's changes are its values, already kept in values_json: not
+        // A created record's changes are its values, already kept in `observed`: not
         // stored twice (it halves the audit trail's size on a first load).
         let changes = plan.changes.isEmpty || plan.outcome == .created ? nil : Self.changesJSON(plan.changes)
         let noteText = notes.isEmpty ? nil : notes.joined(separator: "; ")
@@ -337,25 +337,25 @@ public final class ObservationApplier {
             let insert = try statement(.observationInsert)
             var b = RawBinder(insert)
             b.bind(feedID); b.bind(source); b.bind(obs.line); b.bind(requestID); b.bind(adviceID); b.bind(obs.updatedAt?.millis)
-            b.bind(now.millis); b.bind(plan.outcome.rawValue); b.bind(valuesJSON ?? obs.valuesJSON); b.bind(changes); b.bind(noteText)
+            b.bind(now.millis); b.bind(plan.outcome.rawValue); b.bind(bytes: observed ?? PackedValues.pack(obs)); b.bind(changes); b.bind(noteText)
             try RawBinder.run(insert, in: db)
         }
         return plan
     }
 
     /// Keeps an observation that links to nothing yet, with an open `unmatched_response`.
-    func park(_ obs: Observation, source: String, reason: String, valuesJSON: String? = nil) throws {
-        let values = valuesJSON ?? obs.valuesJSON
+    func park(_ obs: Observation, source: String, reason: String, observed: [UInt8]? = nil) throws {
+        let values = Data(observed ?? PackedValues.pack(obs))
         let dup = try db.cachedStatement(sql: """
             SELECT 1 FROM pending_observation p JOIN observation o ON o.id = p.observation_id
-            WHERE p.feed_id = ? AND o.values_json = ?
+            WHERE p.feed_id = ? AND o.observed = ? AND o.updated_at IS ?
             """)
-        if try Int.fetchOne(dup, arguments: [feedID, values]) != nil {
+        if try Int.fetchOne(dup, arguments: [feedID, values, obs.updatedAt?.millis]) != nil {
             counts.unchanged += 1
             return
         }
         try db.execute(sql: """
-            INSERT INTO observation(feed_id, source, line, request_id, updated_at, applied_at, outcome, values_json, notes)
+            INSERT INTO observation(feed_id, source, line, request_id, updated_at, applied_at, outcome, observed, notes)
             VALUES (?, ?, ?, NULL, ?, ?, 'unmatched', ?, ?)
             """, arguments: [feedID, source, obs.line, obs.updatedAt?.millis, now.millis, values, reason])
         let observationID = db.lastInsertedRowID

@@ -5,8 +5,9 @@ import EHCCore
 ///
 /// One column a side instead of 21 mostly empty ones: SQLite builds, writes and reads
 /// a record of 21 columns rather than 55, which halves the cost of storing a record.
-/// Only `AdviceRowCodec` reads and writes it; people read records through `ehcsync
-/// advice` (the audit trail's `values_json` stays plain JSON).
+/// The audit trail keeps each observation's values the same way (`observation.observed`,
+/// its `updated_at` in a column of its own). People read both through `ehcsync advice`,
+/// which gives an observation's values as JSON.
 enum PackedValues {
     static let format: UInt8 = 1
 
@@ -55,5 +56,18 @@ enum PackedValues {
             i += length
         }
         return values
+    }
+
+    /// An observation's stated values, as `observation.observed` keeps them.
+    static func pack(_ obs: Observation) -> [UInt8] { pack(obs.values) }
+
+    /// The observation `observed` and `updatedAt` describe, for `role`.
+    static func observation(_ observed: [UInt8], updatedAt: Timestamp?, role: Role) -> Observation {
+        Observation(role: role, values: observed.withUnsafeBytes(unpack), updatedAt: updatedAt)
+    }
+
+    /// The values as the JSON object `advice show` gives (`Observation.valuesJSON`).
+    static func json(_ observed: [UInt8], updatedAt: Timestamp?) -> String {
+        observation(observed, updatedAt: updatedAt, role: .la).valuesJSON
     }
 }

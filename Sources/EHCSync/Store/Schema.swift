@@ -333,12 +333,37 @@ enum Schema {
               updated_at INTEGER,
               applied_at INTEGER NOT NULL,
               outcome TEXT NOT NULL CHECK (\(oneOf("outcome", ["'created'", "'updated'", "'unchanged'", "'stale'", "'identity_mismatch'", "'unmatched'"]))),
-              values_json TEXT NOT NULL,
+              observed BLOB NOT NULL,
               changes_json TEXT,
               notes TEXT,
               advice_id INTEGER REFERENCES advice(id)
             );
-            INSERT INTO observation_v7 SELECT * FROM observation;
+            """)
+            // The values an observation stated, packed as a record's are (`PackedValues`)
+            // rather than as JSON text with every key spelled out: they were the largest
+            // part of the store. `advice show` still gives them as JSON.
+            let read = try db.makeStatement(sql: """
+                SELECT id, feed_id, source, line, request_id, updated_at, applied_at, outcome, values_json, changes_json, notes, advice_id
+                FROM observation ORDER BY id
+                """)
+            let write = try db.makeStatement(sql: """
+                INSERT INTO observation_v7(id, feed_id, source, line, request_id, updated_at, applied_at, outcome, observed, changes_json,
+                  notes, advice_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let rows = try Row.fetchCursor(read)
+            while let row = try rows.next() {
+                var values = FieldValues()
+                let json: String = row[8]
+                if let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String] {
+                    for (key, value) in object where key != CanonicalField.updated_at.rawValue {
+                        if let field = CanonicalField(rawValue: key) { values[field] = value }
+                    }
+                }
+                var arguments: [DatabaseValue] = (0..<12).map { row[$0] }
+                arguments[8] = Data(PackedValues.pack(values)).databaseValue
+                try write.execute(arguments: StatementArguments(arguments))
+            }
+            try db.execute(sql: """
             DROP TABLE observation;
             ALTER TABLE observation_v7 RENAME TO observation;
             CREATE INDEX observation_advice ON observation(advice_id) WHERE advice_id IS NOT NULL;

@@ -26,7 +26,7 @@ import Testing
                     INSERT INTO advice_feed(feed_id, request_id, updated_at, row_hash) VALUES
                       (1, 'LA-1', 100, 11), (1, 'LA-2', 200, 22), (2, 'LA-1', 300, 33);
                     INSERT INTO observation(feed_id, source, line, request_id, updated_at, applied_at, outcome, values_json) VALUES
-                      (1, 'a.csv', 2, 'LA-1', 100, 1, 'created', '{}'),
+                      (1, 'a.csv', 2, 'LA-1', 100, 1, 'created', '{"request_id":"LA-1","case_ref":"EHC/1","given_name":"Siân","updated_at":"1970-01-01T00:00:00.100Z"}'),
                       (1, 'a.csv', 3, 'LA-2', 200, 1, 'created', '{}'),
                       (2, 'b.json', 1, NULL, 300, 1, 'unmatched', '{}'),
                       (2, 'b.json', 2, 'LA-1', 300, 1, 'updated', '{}');
@@ -44,6 +44,13 @@ import Testing
             #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") == Schema.migrator.migrations)
             #expect(try String.fetchAll(db, sql: "SELECT la_nhs_number FROM advice WHERE id = 7") == ["9990000018"])
         }
+        // The audit's values, packed by v7, read back as the JSON they were stored as.
+        let history = try AdviceHistory.load(store, requestID: "LA-1", rules: AdviceRules(), today: CivilDate(iso: "2026-03-10")!,
+                                             dueSoonDays: 7)
+        #expect(history?.entries.map(\.valuesJSON) == [
+            #"{"request_id":"LA-1","case_ref":"EHC/1","given_name":"Siân","updated_at":"1970-01-01T00:00:00.100Z"}"#,
+            #"{"updated_at":"1970-01-01T00:00:00.300Z"}"#,
+        ])
         let records = try AdviceQuery.list(store, rules: AdviceRules(), today: CivilDate(iso: "2026-03-10")!, dueSoonDays: 7)
         let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.state.requestID, $0.state) })
         #expect(byID["LA-1"]?.la == [.request_id: "LA-1", .case_ref: "EHC/1", .nhs_number: "9990000018", .given_name: "Siân", .service: "salt"])
@@ -95,7 +102,7 @@ import Testing
             try store.write { db in
                 try db.execute(sql: "INSERT OR IGNORE INTO feed(id, name, role) VALUES (1, 'la', 'la')")
                 try db.execute(sql: """
-                    INSERT INTO observation(feed_id, source, line, applied_at, outcome, values_json) VALUES (1, 'a.csv', 2, 1, ?, '{}')
+                    INSERT INTO observation(feed_id, source, line, applied_at, outcome, observed) VALUES (1, 'a.csv', 2, 1, ?, x'')
                     """, arguments: [outcome])
             }
         }
