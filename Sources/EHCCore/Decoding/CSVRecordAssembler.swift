@@ -66,10 +66,15 @@ struct CSVRecordAssembler {
         return .bad(line: line, message: "expected \(width) fields, found \(count)")
     }
 
-    /// Rejects the file when the record holds a NUL byte, or is not valid UTF-8 when UTF-8 is
-    /// declared: once per record, so that each field can then be decoded without checks.
+    /// Rejects the file when the record holds a NUL byte (naming UTF-16 when the file starts
+    /// with its byte order mark), or is not valid UTF-8 when UTF-8 is declared: once per
+    /// record, so that each field can then be decoded without checks.
     private func validate(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws {
         if let nul = Self.firstNUL(bytes) {
+            // Excel's "Unicode Text" is UTF-16: say so rather than "not a text file".
+            if headerWidth == nil, bytes.count >= 2, (bytes[0], bytes[1]) == (0xFF, 0xFE) || (bytes[0], bytes[1]) == (0xFE, 0xFF) {
+                throw FileDecodingError(line: 1, message: "is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8")
+            }
             throw FileDecodingError(
                 line: line + TextEncoding.lineBreaks(in: bytes, before: nul),
                 message: "contains a NUL byte: not a text file")

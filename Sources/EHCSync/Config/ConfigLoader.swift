@@ -60,7 +60,7 @@ public enum ConfigLoader {
         return defaultPath
     }
 
-    /// The file's text, or one issue (line 0) saying what to do.
+    /// The file's text, or one issue saying what to do (line 0 when no line is at fault).
     static func read(path: String) -> Result<String, ConfigIssue> {
         func issue(_ message: String) -> Result<String, ConfigIssue> {
             .failure(ConfigIssue(file: path, line: 0, keyPath: "", message: message))
@@ -82,7 +82,10 @@ public enum ConfigLoader {
             return issue("cannot be read: \(error.localizedDescription)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            return issue("is not UTF-8 text: save it as UTF-8")
+            // The line of the first bad byte: a UTF-8 sequence never holds a line feed.
+            let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+            let line = lines.firstIndex { String(data: Data($0), encoding: .utf8) == nil }.map { $0 + 1 } ?? 0
+            return .failure(ConfigIssue(file: path, line: line, keyPath: "", message: "is not UTF-8 text: save it as UTF-8"))
         }
         return .success(text)
     }

@@ -103,7 +103,7 @@ public struct FolderFeed {
                 let applier = ObservationApplier(db: db, feedID: feedID, role: feed.role, rules: rules, now: now, today: today)
                 applier.notices = immediateNotices
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: file.name, seed: mappingSeed) { rowError in
-                    if errors == nil { errors = try ErrorsFile(finalPath: errorsPath, header: "# \(feed.name): rows of \(file.name) that were skipped; the other rows were applied") }
+                    if errors == nil { errors = try ErrorsFile(finalPath: errorsPath, header: "# \(feed.name): rows of \(file.name.escapingControlCharacters) that were skipped; the other rows were applied") }
                     try errors?.append(rowError.description)
                 }
                 let readAll = {
@@ -162,7 +162,7 @@ public struct FolderFeed {
         let dir = folder.path + "/rejected"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let target = Self.freeName(file.name, in: dir)
-        let text = "# \(feed.name): \((target as NSString).lastPathComponent) was rejected as a whole; nothing of it was applied.\n\(reason)\n"
+        let text = "# \(feed.name): \((target as NSString).lastPathComponent.escapingControlCharacters) was rejected as a whole; nothing of it was applied.\n\(reason)\n"
         try AtomicFile.write(text, to: target + ".error.txt", mode: 0o640)
         try db.write { db in
             try db.execute(sql: """

@@ -53,11 +53,13 @@ public struct StderrLogHandler: LogHandler {
     public func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let meta = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        // One event, one line: a file name with a line break must not start a forged entry.
+        let text = ("\(event.message)" + meta).escapingControlCharacters
         let line: String
         if journal {
-            line = "<\(Self.priority(event.level))>\(event.message)\(meta)\n"
+            line = "<\(Self.priority(event.level))>\(text)\n"
         } else {
-            line = "\(Timestamp(Date()).description) \(event.level.rawValue.uppercased()) \(event.message)\(meta)\n"
+            line = "\(Timestamp(Date()).description) \(event.level.rawValue.uppercased()) \(text)\n"
         }
         FileHandle.standardError.write(Data(line.utf8))
     }
