@@ -106,9 +106,13 @@ public struct FolderFeed {
                     if errors == nil { errors = try ErrorsFile(finalPath: errorsPath, header: "# \(feed.name): rows of \(file.name.escapingControlCharacters) that were skipped; the other rows were applied") }
                     try errors?.append(rowError.description)
                 }
+                let store = self.db
                 let readAll = {
                     guard size >= Self.pipelineThreshold else {
-                        try Self.decode(path: fullPath, format: feed.format, csv: feed.mapping) { try ingestor.handle($0) }
+                        try Self.decode(path: fullPath, format: feed.format, csv: feed.mapping) { record in
+                            try store.checkInterrupted()
+                            try ingestor.handle(record)
+                        }
                         return
                     }
                     // Decoding and validation on a second thread; SQLite writes here.
@@ -122,7 +126,10 @@ public struct FolderFeed {
                             if case .header = record { filter?.columns = preparer.hashedColumns }
                             try emit(prepared)
                         }
-                    }, consume: { try ingestor.ingest($0) })
+                    }, consume: { prepared in
+                        try store.checkInterrupted()
+                        try ingestor.ingest(prepared)
+                    })
                 }
                 // A large file checks rows against the feed's marks in memory.
                 if size >= Self.knownRowsThreshold { try applier.bulk(readAll) } else { try readAll() }

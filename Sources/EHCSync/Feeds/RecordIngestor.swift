@@ -124,7 +124,7 @@ final class RecordIngestor {
     let seed: UInt64
     /// Made at the first record, so that it sees the applier's known rows however
     /// late they were loaded (`ObservationApplier.bulk` loads them).
-    private lazy var preparer = RecordPreparer(mapping: mapping, seed: seed, knownRows: applier.knownRows)
+    private lazy var preparer = detachedPreparer
     private(set) var rowsRead = 0
     private(set) var rowsFailed = 0
 

@@ -1,12 +1,15 @@
 import EHCCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// Owns the store: the one SQLite file, its migrations and its writer. Each public
 /// write method is one transaction.
 public final class AppDatabase: Sendable {
     public let path: String
     let pool: DatabasePool
+    /// Set by `interrupt()`, for good.
+    let interrupted = Atomic<Bool>(false)
 
     /// SQLite's page cache per connection, in KiB.
     static let pageCacheKiB = 16_000

@@ -70,17 +70,9 @@ public final class ObservationApplier {
     }
 
     /// Set when the store held no record and this feed no mark as the file began (a
-    /// first load): then only requests this applier wrote can exist, and the lookups
-    /// of every other request are known to miss without asking SQLite.
+    /// first load): the reading thread then plans each request's first row itself
+    /// (`freshPlanning`), and only its repeats are looked up.
     private var freshStore = false
-    /// Request ids (hashed) this applier has written, meaningful with `freshStore`.
-    private var written = RowHashSet(capacity: 0)
-
-    private static func idHash(_ requestID: String) -> Int64 {
-        var h = RowHash()
-        h.combine(requestID)
-        return h.signed
-    }
 
     /// What a first load's reading thread needs to plan a record it has not seen
     /// before in the file (`RecordPreparer`): nil unless the store was empty as the
@@ -108,20 +100,16 @@ public final class ObservationApplier {
         let row: AdviceRowCodec.RowValues
     }
 
-    /// Applies an LA record its reading thread planned as new (`FreshPlanning`). Should
-    /// the request have been written after all, it is applied afresh.
+    /// Applies an LA record its reading thread planned as new (`FreshPlanning`): the
+    /// store was empty as the file began and no earlier row of the file named the
+    /// request, so there is nothing to look up.
     func applyPlanned(_ obs: Observation, _ planned: Planned, source: String, rowHash: Int64, observed: [UInt8]?) throws {
-        guard let requestID = obs.requestID, certainlyNew(requestID) else {
+        guard freshStore, let requestID = obs.requestID else {
             return try apply(obs, source: source, rowHash: rowHash, observed: observed)
         }
         noteUpdatedAt(obs.updatedAt)
         try applyLinked(obs, requestID: requestID, linkedBy: nil, source: source, rowHash: rowHash, observationID: nil,
                         observed: observed, planned: planned)
-    }
-
-    /// True when `requestID` certainly has neither a record nor a mark yet.
-    private func certainlyNew(_ requestID: String) -> Bool {
-        freshStore && !written.contains(Self.idHash(requestID))
     }
 
     /// This feed's stored row hashes, loaded once for a large file: a row found here
@@ -173,7 +161,6 @@ public final class ObservationApplier {
         while let h = try cursor.next() { set.insert(h) }
         knownRows = set
         freshStore = try count == 0 && (Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM advice)") ?? false)
-        if freshStore { written = RowHashSet(capacity: 1024) }
     }
 
     /// Counts a row found unchanged in `knownRows` (by `RecordPreparer`, on any thread).
@@ -196,16 +183,14 @@ public final class ObservationApplier {
     func feedMark(_ requestID: String) throws -> (rowHash: Int64, updatedAt: Timestamp?)? {
         if let last = lastMark, last.requestID == requestID { return last.mark }
         var mark: (rowHash: Int64, updatedAt: Timestamp?)?
-        if !certainlyNew(requestID) {
-            let stmt = try statement(.mark)
-            var b = RawBinder(stmt)
-            b.bind(feedID); b.bind(requestID)
-            if try RawStep.next(stmt, in: db) {
-                let raw = stmt.sqliteStatement
-                mark = (rowHash: sqlite3_column_int64(raw, 0),
-                        updatedAt: sqlite3_column_type(raw, 1) == SQLITE_NULL ? nil : Timestamp(millis: sqlite3_column_int64(raw, 1)))
-                RawStep.finish(stmt)
-            }
+        let stmt = try statement(.mark)
+        var b = RawBinder(stmt)
+        b.bind(feedID); b.bind(requestID)
+        if try RawStep.next(stmt, in: db) {
+            let raw = stmt.sqliteStatement
+            mark = (rowHash: sqlite3_column_int64(raw, 0),
+                    updatedAt: sqlite3_column_type(raw, 1) == SQLITE_NULL ? nil : Timestamp(millis: sqlite3_column_int64(raw, 1)))
+            RawStep.finish(stmt)
         }
         lastMark = (requestID, mark)
         return mark
@@ -275,7 +260,7 @@ public final class ObservationApplier {
         let mark = planned != nil ? nil : try feedMark(requestID).map { FeedMark(updatedAt: $0.updatedAt) }
         var loaded: (AdviceState, conflictsEver: Int)?
         var adviceID: Int64?
-        if planned == nil, !certainlyNew(requestID) {
+        if planned == nil {
             let loadStmt = try statement(.load)
             var b = RawBinder(loadStmt)
             b.bind(requestID)
@@ -311,7 +296,6 @@ public final class ObservationApplier {
             var mb = RawBinder(markUpsert)
             mb.bind(feedID); mb.bind(adviceID); mb.bind(obs.updatedAt?.millis); mb.bind(rowHash)
             try RawBinder.run(markUpsert, in: db)
-            if freshStore { written.insert(Self.idHash(requestID)) }
             lastMark = nil
             // Never link a provider's reference to a request whose identity it disputes.
             if obs.role == .provider, plan.outcome != .identityMismatch, let ref = obs.values[.provider_ref] {

@@ -4,9 +4,11 @@ import GRDB
 import Testing
 @testable import EHCSync
 
-/// A first load into an empty store skips the per-record lookups (nothing can be there
-/// but what the file itself wrote). The shortcut must not change a single outcome: the
-/// same observations applied with and without it leave the same records and audit.
+/// A first load into an empty store takes shortcuts: its secondary indexes are built at
+/// the end, and each request's first row is planned on the reading thread without a
+/// lookup (nothing can be there but what the file itself wrote). The shortcuts must not
+/// change a single outcome: a file applied with and without them leaves the same
+/// records and audit.
 @Suite struct FreshStorePathTests {
     static func obs(_ id: String, _ caseRef: String, _ status: String, at iso: String, line: Int) throws -> Observation {
         let t = try #require(Timestamp.parse(iso, zone: .gmt))
@@ -35,7 +37,7 @@ import Testing
         return (records, outcomes)
     }
 
-    @Test func repeatsWithinTheFirstFileAreSeenWithTheShortcut() throws {
+    @Test func repeatsWithinTheFirstFileAreSeenWithIndexesBuiltLater() throws {
         let rows = [
             try Self.obs("R1", "EHC/1", "requested", at: "2026-03-02T10:00:00Z", line: 2),
             try Self.obs("R2", "EHC/2", "requested", at: "2026-03-02T10:00:00Z", line: 3),
