@@ -89,7 +89,10 @@ public final class ObservationApplier {
         let now: Timestamp
 
         func plan(_ obs: Observation) -> Planned {
-            let plan = reconciler.plan(obs, current: nil, lastFromFeed: nil, conflicts: [], today: today, now: now)
+            var plan = reconciler.plan(obs, current: nil, lastFromFeed: nil, conflicts: [], today: today, now: now)
+            // A created record's changes are not stored (its values are): dropped here,
+            // so their strings are freed on this thread rather than the writer's.
+            if plan.outcome == .created { plan.changes = [] }
             return Planned(plan: plan, row: AdviceRowCodec.RowValues(plan.state, rules: reconciler.rules))
         }
     }
