@@ -9,7 +9,7 @@ let package = Package(
     products: [
         .executable(name: "ehcsync", targets: ["ehcsync"]),
         .executable(name: "ehcsync-bench", targets: ["ehcsync-bench"]),
-        // libFuzzer's `main` only with `-sanitize=fuzzer -DEHCSYNC_FUZZ` (`.ci/fuzz`); built plainly, it explains that.
+        // Runs libFuzzer only when built with `-sanitize=fuzzer -DEHCSYNC_FUZZ` (`.ci/fuzz`); built plainly, it says so.
         .executable(name: "ehcsync-fuzz", targets: ["ehcsync-fuzz"]),
     ],
     dependencies: [
@@ -55,7 +55,8 @@ let package = Package(
         // saved findings through exactly the code the fuzzer ran.
         .target(name: "EHCCoreFuzzing", dependencies: ["EHCCore"]),
         .target(name: "EHCSyncFuzzing", dependencies: ["EHCSync"]),
-        .executableTarget(name: "ehcsync-fuzz", dependencies: ["EHCCoreFuzzing", "EHCSyncFuzzing"]),
+        .systemLibrary(name: "CLibFuzzer"),
+        .executableTarget(name: "ehcsync-fuzz", dependencies: ["EHCCoreFuzzing", "EHCSyncFuzzing", "CLibFuzzer"]),
         .testTarget(name: "EHCCoreTests", dependencies: ["EHCCore", "EHCCoreFuzzing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EHCSyncTests", dependencies: ["EHCCore", "EHCSync", "EHCSyncFuzzing"], resources: [.copy("Fixtures")]),
     ],

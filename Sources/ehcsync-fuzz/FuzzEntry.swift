@@ -28,8 +28,24 @@ enum FuzzTarget: String, CaseIterable {
 }
 
 #if EHCSYNC_FUZZ
-/// libFuzzer's entry: runs the selected target on one input. A broken property aborts, so
-/// libFuzzer saves the input as a crash, as it does for a trap or a sanitizer report.
+import CLibFuzzer
+
+/// Hands the command line to libFuzzer's driver, which calls `fuzzOneInput` for each input.
+///
+/// SwiftPM gives every executable a `main` of its own, so libFuzzer's `main` cannot be used;
+/// `LLVMFuzzerRunDriver` is the driver without it, and takes the same flags.
+@main
+enum FuzzMain {
+    static func main() {
+        _ = FuzzTarget.selected  // a missing or unknown target stops here, not at the first input
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
+    }
+}
+
+/// Runs the selected target on one input. A broken property aborts, so libFuzzer saves the
+/// input as a crash, as it does for a trap or a sanitizer report.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let broken = FuzzTarget.selected.check(UnsafeBufferPointer(start: data, count: size))
