@@ -9,6 +9,8 @@ let package = Package(
     products: [
         .executable(name: "ehcsync", targets: ["ehcsync"]),
         .executable(name: "ehcsync-bench", targets: ["ehcsync-bench"]),
+        // Runs libFuzzer only when built with `-sanitize=fuzzer -DEHCSYNC_FUZZ` (`.ci/fuzz`); built plainly, it says so.
+        .executable(name: "ehcsync-fuzz", targets: ["ehcsync-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -50,8 +52,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "EHCCoreTests", dependencies: ["EHCCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EHCSyncTests", dependencies: ["EHCCore", "EHCSync"], resources: [.copy("Fixtures")]),
+        // What each fuzz target checks of one input, in libraries so that the tests replay
+        // saved findings through exactly the code the fuzzer ran.
+        .target(name: "EHCCoreFuzzing", dependencies: ["EHCCore"]),
+        .target(name: "EHCSyncFuzzing", dependencies: ["EHCSync"]),
+        .systemLibrary(name: "CLibFuzzer"),
+        .executableTarget(name: "ehcsync-fuzz", dependencies: ["EHCCoreFuzzing", "EHCSyncFuzzing", "CLibFuzzer"]),
+        .testTarget(name: "EHCCoreTests", dependencies: ["EHCCore", "EHCCoreFuzzing"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EHCSyncTests", dependencies: ["EHCCore", "EHCSync", "EHCSyncFuzzing"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,9 +13,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public func adding(seconds: Int) -> Timestamp { Timestamp(millis: millis + Int64(seconds) * 1000) }
 
+    /// Whole seconds since the epoch, rounded towards the past: before 1970, `millis / 1000`
+    /// would round a fraction of a second up into the next second (or minute, or day).
+    var epochSeconds: Int64 { millis >= 0 ? millis / 1000 : (millis - 999) / 1000 }
+
     /// RFC 3339 in UTC, with milliseconds only when there are any.
     public var description: String {
-        let secs = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        let secs = epochSeconds
         let ms = Int(millis - secs * 1000)
         let days = Int(secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400)
         let rem = Int(secs - Int64(days) * 86_400)
@@ -83,13 +87,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The local calendar day of this instant in `zone`.
     public func localDate(in zone: TimeZone) -> CivilDate {
-        let local = millis / 1000 + Int64(zone.secondsFromGMT(for: date))
+        let local = epochSeconds + Int64(zone.secondsFromGMT(for: date))
         return CivilDate(daysSinceEpoch: Int(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400))
     }
 
     /// Minutes since local midnight of this instant in `zone` (for "is it 07:30 yet").
     public func localMinuteOfDay(in zone: TimeZone) -> Int {
-        let local = millis / 1000 + Int64(zone.secondsFromGMT(for: date))
+        let local = epochSeconds + Int64(zone.secondsFromGMT(for: date))
         let secs = ((local % 86_400) + 86_400) % 86_400
         return Int(secs / 60)
     }

@@ -54,7 +54,18 @@ struct YAMLComposer {
     }
 
     /// Words and a line for each libyaml error.
+    ///
+    /// libyaml moves its mark to a new line at the end of the stream, so an error there in
+    /// a file without a final line break would name the line after the last: it is put on
+    /// the last line instead.
     static func failure(from error: YamlError, text: String) -> Failure {
+        var failure = unclampedFailure(from: error, text: text)
+        failure.line = min(failure.line, lineCount(of: text))
+        return failure
+    }
+
+    /// Words and the line libyaml reports for each error.
+    private static func unclampedFailure(from error: YamlError, text: String) -> Failure {
         func words(_ context: YamlError.Context?, _ problem: String) -> String {
             var message = "invalid YAML: \(problem)"
             if let context {
@@ -97,6 +108,18 @@ struct YAMLComposer {
     /// Whether a scalar ends a line the way libyaml counts lines.
     static func isBreak(_ s: Unicode.Scalar) -> Bool {
         s == "\n" || s == "\r" || s == "\u{85}" || s == "\u{2028}" || s == "\u{2029}"
+    }
+
+    /// The number of lines in `text` as libyaml counts them; text after the last line
+    /// break, even none, is a line.
+    static func lineCount(of text: String) -> Int {
+        var count = 1
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            if isBreak(scalar), !(scalar == "\n" && previous == "\r") { count += 1 }
+            previous = scalar
+        }
+        return count
     }
 
     /// 1-based line of a character offset (what Yams reports for reader errors:

@@ -32,4 +32,15 @@ import Testing
         #expect(YAMLComposer.renamingKey(in: "a: 1\n", line: 3, column: 1, name: "a", to: "p") == nil)
         #expect(YAMLComposer.renamingKey(in: "a: 1\n", line: 1, column: 1, name: "b", to: "p") == nil)
     }
+
+    /// libyaml puts an error at the end of the stream on the line after the last when the
+    /// file has no final line break (found by the config fuzz target).
+    @Test(arguments: ["feeds:\n  - name: la\n    fmata", "feeds:\r\n  - name: la\r\n    fmata", "a:\n  - [b"])
+    func errorAtTheEndIsOnTheLastLine(text: String) {
+        guard case .failure(let failure) = YAMLComposer.compose(text) else {
+            Issue.record("\(text.debugDescription) composed")
+            return
+        }
+        #expect(failure.line == YAMLComposer.lineCount(of: text))
+    }
 }
