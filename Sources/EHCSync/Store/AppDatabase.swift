@@ -12,9 +12,6 @@ public final class AppDatabase: Sendable {
     /// Set by `interrupt()`, for good.
     let interrupted = Atomic<Bool>(false)
 
-    /// The page size of a new store, in bytes.
-    static let pageSize = 8192
-
     /// SQLite's page cache per connection, in KiB.
     static let pageCacheKiB = 16_000
     /// The writer's page cache while a large file is applied to a store that holds
@@ -43,23 +40,7 @@ public final class AppDatabase: Sendable {
         // Create the file ourselves so it is never readable by others, even for a moment.
         let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw StoreError("cannot open the store \(path): \(String(cString: strerror(errno)))") }
-        var st = stat()
-        let isNew = fstat(fd, &st) == 0 && st.st_size == 0
         close(fd)
-        if isNew {
-            // A new store gets pages of 8 KiB (SQLite's default is 4 KiB): a record's
-            // writes touch fewer pages and the trees are shallower. The size is fixed
-            // once the file has a header, and must be set before WAL mode is.
-            do {
-                let queue = try DatabaseQueue(path: path)
-                try queue.writeWithoutTransaction { db in
-                    try db.execute(sql: "PRAGMA page_size = \(Self.pageSize); PRAGMA journal_mode = WAL")
-                }
-                try queue.close()
-            } catch {
-                throw StoreError("cannot create the store \(path): \(error)")
-            }
-        }
         var config = Configuration()
         config.label = "ehcsync"
         config.busyMode = .timeout(10)
