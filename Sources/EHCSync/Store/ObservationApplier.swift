@@ -145,8 +145,7 @@ public final class ObservationApplier {
         let definitions = try String.fetchAll(db, sql: """
             SELECT sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND name IN (\(names.map { _ in "?" }.joined(separator: ", ")))
             """, arguments: StatementArguments(names))
-        let present = try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")
-        for name in names where present.contains(name) { try db.execute(sql: "DROP INDEX \(name)") }
+        for name in names { try db.execute(sql: "DROP INDEX IF EXISTS \(name)") }
         let result = try body()
         // Each build sorts up to the page cache's size in memory, then in temporary
         // files: a smaller cache for the builds keeps the process's peak down.
