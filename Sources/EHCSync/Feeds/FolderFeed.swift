@@ -99,7 +99,8 @@ public struct FolderFeed {
         let errorsPath = processedPath + ".errors.txt"
         var errors: ErrorsFile?
         do {
-            let outcome = try db.write { db -> (ObservationApplier.Counts, Int, Int) in
+            let large = size >= Self.knownRowsThreshold
+            let outcome = try db.firstLoad(if: large) { try db.write { db -> (ObservationApplier.Counts, Int, Int) in
                 let applier = ObservationApplier(db: db, feedID: feedID, role: feed.role, rules: rules, now: now, today: today)
                 applier.notices = immediateNotices
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: file.name, seed: mappingSeed) { rowError in
@@ -132,7 +133,7 @@ public struct FolderFeed {
                     })
                 }
                 // A large file checks rows against the feed's marks in memory.
-                if size >= Self.knownRowsThreshold { try applier.bulk(readAll) } else { try readAll() }
+                if large { try applier.bulk(readAll) } else { try readAll() }
                 try db.execute(sql: """
                     INSERT INTO source_file(feed_id, name, content_sha256, size, outcome, rows_read, rows_applied, rows_unchanged,
                       rows_stale, rows_unmatched, rows_failed, taken_at) VALUES (?, ?, ?, ?, 'applied', ?, ?, ?, ?, ?, ?, ?)
@@ -143,7 +144,7 @@ public struct FolderFeed {
                 // The errors list is in place before the commit, so no crash leaves a file applied without it.
                 try errors?.commit()
                 return (applier.counts, ingestor.rowsRead, ingestor.rowsFailed)
-            }
+            } }
             try move(file, toPath: processedPath)
             result.filesApplied += 1
             result.rowsRead += outcome.1

@@ -126,7 +126,7 @@ public struct HTTPFeed {
         var newErrors: [String] = []
         var next = state
         do {
-            let counts = try db.write { db -> PageCounts in
+            let counts = try db.firstLoad(if: response.body.count >= FolderFeed.knownRowsThreshold) { try db.write { db -> PageCounts in
                 let applier = ObservationApplier(db: db, feedID: feedID, role: feed.role, rules: rules, now: now, today: today)
                 applier.notices = immediateNotices
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: source,
@@ -158,7 +158,7 @@ public struct HTTPFeed {
                     try db.execute(sql: "UPDATE feed SET last_data_at = ? WHERE id = ?", arguments: [now.millis, feedID])
                 }
                 return PageCounts(rowsRead: ingestor.rowsRead, rowsFailed: ingestor.rowsFailed, counts: applier.counts)
-            }
+            } }
             state = next
             for error in newErrors { log("\(feed.name): skipped a record: \(error)") }
             log("\(feed.name): page \(page): \(counts.rowsRead) records: \(counts.counts.applied) applied, "

@@ -69,14 +69,72 @@ public final class AppDatabase: Sendable {
         try pool.write(body)
     }
 
-    /// Runs `body` on a read snapshot.
+    /// Runs `body` on a read snapshot. While a first load holds the store (see
+    /// `firstLoad`), it waits for the load's end instead, behind it on the writer.
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.read(body)
+        if firstLoadUnderWay.load(ordering: .acquiring) { return try pool.writeWithoutTransaction(body) }
+        return try pool.read(body)
+    }
+
+    /// True while a first load writes with a rollback journal: readers wait for it.
+    private let firstLoadUnderWay = Atomic<Bool>(false)
+
+    /// Runs `body`, which applies one large file or page in a write transaction of its
+    /// own, with a rollback journal in place of the WAL when the store holds no records.
+    ///
+    /// In WAL mode every page of a first load is written twice: into the WAL, then
+    /// copied into the store by the checkpoint at commit, a 500 MB copy and sync at a
+    /// million rows. A rollback journal keeps only the pages a transaction changes that
+    /// were there when it began, and an empty store has almost none, so each page is
+    /// written once, into its place. A crash part-way leaves a journal that the next
+    /// open rolls back, as the WAL would: the load is all or nothing either way. For
+    /// the load, `synchronous` is `FULL`, as a rollback journal needs to survive a
+    /// power cut.
+    ///
+    /// The price: until the transaction commits, other connections cannot read the
+    /// store, where the WAL would have shown them the store as it was, which is empty.
+    /// This process's reads (`read`) wait behind the load; another process waits up to
+    /// the busy timeout. If another connection has the store open (`ehcsync status` in
+    /// another process, say), SQLite keeps the WAL at once and the load runs as any
+    /// other. With `large` false, `body` just runs.
+    public func firstLoad<T>(if large: Bool, _ body: () throws -> T) throws -> T {
+        guard large else { return try body() }
+        // Readers this process has open would keep the WAL: close them (waiting for
+        // any read under way). Reads from now on wait on the writer.
+        firstLoadUnderWay.store(true, ordering: .releasing)
+        defer { firstLoadUnderWay.store(false, ordering: .releasing) }
+        pool.releaseMemory()
+        let switched = try pool.writeWithoutTransaction { db -> Bool in
+            // SQLite refuses to leave the WAL ("database is locked") while another
+            // connection has the store open: the load then keeps the WAL.
+            guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM advice)") == true,
+                  (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete" else { return false }
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            return true
+        }
+        guard switched else {
+            firstLoadUnderWay.store(false, ordering: .releasing)
+            return try body()
+        }
+        defer {
+            // Back to the WAL, the store's mode whenever it is not taking a first load;
+            // should this fail, every open sets it again.
+            try? pool.writeWithoutTransaction { db in
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+        }
+        return try body()
+    }
+
+    /// The store's journal mode (`wal` but during a first load).
+    public func journalMode() throws -> String {
+        try pool.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
     /// `PRAGMA integrity_check`, for tests and the reliability harness.
     public func integrityCheck() throws -> String {
-        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+        try read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
     }
 
     /// The id of a configured feed, creating its row the first time it is seen.
