@@ -120,11 +120,26 @@ public final class ObservationApplier {
     public private(set) var knownRows: RowHashSet?
 
     /// Secondary indexes a first load builds once, after its last row, rather than
-    /// row by row: sorted builds cost a fraction of a million random inserts. The
-    /// lookups of a load need none of them (requests are found by `request_id`, marks
-    /// by their key), and a provider's records, matched by NHS number, cannot meet an
-    /// `advice` row on an empty store.
-    static let indexesBuiltAfterFirstLoad = ["advice_child", "advice_changed", "observation_advice"]
+    /// row by row: sorted builds cost a fraction of a million random inserts. A record
+    /// planned on the reading thread needs no lookup at all; the first lookup of a
+    /// record by its request id (a request the file names twice, a provider's record)
+    /// makes `advice_request` again there and then (`needRequestIndex`). Marks are
+    /// found by their key, and a provider's records, matched by NHS number, cannot
+    /// meet an `advice` row on an empty store.
+    static let indexesBuiltAfterFirstLoad = ["advice_request", "advice_child", "advice_changed", "observation_advice"]
+
+    /// The indexes a first load has set aside and not yet made again, with their
+    /// definitions, in `indexesBuiltAfterFirstLoad` order.
+    private var deferredIndexes: [(name: String, sql: String)] = []
+
+    /// Makes `advice_request` again, now, if a first load set it aside: a record is
+    /// about to be looked up by its request id. Its `UNIQUE` holds the load to one
+    /// record a request id, whichever way the records came.
+    private func needRequestIndex() throws {
+        guard let i = deferredIndexes.firstIndex(where: { $0.name == "advice_request" }) else { return }
+        try db.execute(sql: deferredIndexes[i].sql)
+        deferredIndexes.remove(at: i)
+    }
 
     /// Runs `body`, the applying of one large file or page, with this feed's marks in
     /// memory (`loadKnownRows`) and a page cache sized for it (the one before is given
@@ -141,16 +156,20 @@ public final class ObservationApplier {
             try db.execute(sql: "PRAGMA cache_size = -\(AppDatabase.bulkPageCacheKiB)")
             return try body()
         }
-        let names = Self.indexesBuiltAfterFirstLoad
-        let definitions = try String.fetchAll(db, sql: """
-            SELECT sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND name IN (\(names.map { _ in "?" }.joined(separator: ", ")))
-            """, arguments: StatementArguments(names))
-        for name in names { try db.execute(sql: "DROP INDEX IF EXISTS \(name)") }
+        for name in Self.indexesBuiltAfterFirstLoad {
+            guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?",
+                                                arguments: [name]) else { continue }
+            try db.execute(sql: "DROP INDEX \(name)")
+            deferredIndexes.append((name, sql))
+        }
         let result = try body()
         // Each build sorts up to the page cache's size in memory, then in temporary
         // files: a smaller cache for the builds keeps the process's peak down.
         try db.execute(sql: "PRAGMA cache_size = -\(AppDatabase.indexBuildCacheKiB)")
-        for sql in definitions { try db.execute(sql: sql) }
+        while let index = deferredIndexes.first {
+            try db.execute(sql: index.sql)
+            deferredIndexes.removeFirst()
+        }
         return result
     }
 
@@ -171,6 +190,7 @@ public final class ObservationApplier {
     /// The fast path for full re-exports: true when this feed's last row for the
     /// request hashed the same, so the row says nothing new and needs no validation.
     public func isUnchanged(requestID: String, rowHash: Int64) throws -> Bool {
+        try needRequestIndex()
         let mark = try feedMark(requestID)
         guard let stored = mark?.rowHash, stored == rowHash else { return false }
         counts.unchanged += 1
@@ -184,6 +204,7 @@ public final class ObservationApplier {
 
     func feedMark(_ requestID: String) throws -> (rowHash: Int64, updatedAt: Timestamp?)? {
         if let last = lastMark, last.requestID == requestID { return last.mark }
+        try needRequestIndex()
         var mark: (rowHash: Int64, updatedAt: Timestamp?)?
         let stmt = try statement(.mark)
         var b = RawBinder(stmt)
@@ -212,6 +233,7 @@ public final class ObservationApplier {
     /// `observed`, when given, is `PackedValues.pack(obs)` made ahead (on the thread
     /// that validated the record).
     public func apply(_ obs: Observation, source: String, rowHash: Int64, observed: [UInt8]? = nil) throws {
+        try needRequestIndex()
         noteUpdatedAt(obs.updatedAt)
         let link = try self.link(obs)
         guard let requestID = link.requestID else {
@@ -263,6 +285,7 @@ public final class ObservationApplier {
         var loaded: (AdviceState, conflictsEver: Int)?
         var adviceID: Int64?
         if planned == nil {
+            try needRequestIndex()
             let loadStmt = try statement(.load)
             var b = RawBinder(loadStmt)
             b.bind(requestID)
@@ -289,7 +312,7 @@ public final class ObservationApplier {
                     try AdviceRowCodec.upsert(upsert, plan.state, rules: reconciler.rules, now: now, in: db)
                 }
                 if adviceID == nil { adviceID = db.lastInsertedRowID }
-                let opened = try applyConflictOps(plan.conflicts, requestID: requestID)
+                let opened = try applyConflictOps(plan.conflicts, requestID: requestID, adviceID: adviceID)
                 if let notices, !opened.isEmpty || plan.state.isDisputed {
                     try notices.record(db, state: plan.state, opened: opened, today: today, now: now)
                 }
@@ -364,14 +387,15 @@ public final class ObservationApplier {
     }
 
     @discardableResult
-    func applyConflictOps(_ ops: [ConflictOp], requestID: String) throws -> [OpenConflict] {
-        try applyConflictOps(ops, requestID: requestID, feedID: feedID)
+    func applyConflictOps(_ ops: [ConflictOp], requestID: String, adviceID: Int64? = nil) throws -> [OpenConflict] {
+        try applyConflictOps(ops, requestID: requestID, feedID: feedID, adviceID: adviceID)
     }
 
     /// Opens and closes conflicts of one record; `feedID` nil for conflicts the clock
-    /// raised. Returns the conflicts it opened.
+    /// raised. The record is found by `adviceID` when given, else by its request id.
+    /// Returns the conflicts it opened.
     @discardableResult
-    func applyConflictOps(_ ops: [ConflictOp], requestID: String, feedID: Int64?) throws -> [OpenConflict] {
+    func applyConflictOps(_ ops: [ConflictOp], requestID: String, feedID: Int64?, adviceID: Int64? = nil) throws -> [OpenConflict] {
         var opened: [OpenConflict] = []
         for op in ops {
             switch op {
@@ -383,7 +407,12 @@ public final class ObservationApplier {
                 try stmt.execute(arguments: [draft.kind.rawValue, requestID, feedID ?? nil, draft.key, draft.field, draft.detail,
                                              draft.fingerprint, now.millis])
                 opened.append(OpenConflict(id: db.lastInsertedRowID, kind: draft.kind, requestID: requestID))
-                try db.execute(sql: "UPDATE advice SET conflicts_ever = conflicts_ever + 1 WHERE request_id = ?", arguments: [requestID])
+                if let adviceID {
+                    try db.execute(sql: "UPDATE advice SET conflicts_ever = conflicts_ever + 1 WHERE id = ?", arguments: [adviceID])
+                } else {
+                    try needRequestIndex()
+                    try db.execute(sql: "UPDATE advice SET conflicts_ever = conflicts_ever + 1 WHERE request_id = ?", arguments: [requestID])
+                }
             case .close(let id, let reason):
                 try Self.closeConflict(db, id: id, by: "rules", note: reason, at: now)
             }

@@ -21,7 +21,12 @@ final class NotifySocket: Sendable {
     let address: String
     private let fd: Int32
     private let path: String?
-    private let received = Mutex<[Message]>([])
+    /// Held by the reading thread too: it must not hold the socket itself, or the
+    /// socket would never be released and its file never unlinked.
+    private final class Inbox: Sendable {
+        let received = Mutex<[Message]>([])
+    }
+    private let inbox = Inbox()
 
     /// Binds a fresh socket: a file path under the temporary folder, or an abstract name.
     init(abstract: Bool = false) throws {
@@ -49,7 +54,7 @@ final class NotifySocket: Sendable {
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
         guard bound == 0 else { throw TestFailure("bind \(address): \(String(cString: strerror(errno)))") }
-        let thread = Thread { [self] in readLoop() }
+        let thread = Thread { [fd, inbox] in Self.readLoop(fd: fd, into: inbox) }
         thread.name = "notify-socket"
         thread.start()
     }
@@ -60,18 +65,18 @@ final class NotifySocket: Sendable {
         if let path { unlink(path) }
     }
 
-    private func readLoop() {
+    private static func readLoop(fd: Int32, into inbox: Inbox) {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = recv(fd, &buffer, buffer.count, 0)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return }
             let text = String(decoding: buffer[0..<n], as: UTF8.self)
-            received.withLock { $0.append(Message(at: .now, text: text)) }
+            inbox.received.withLock { $0.append(Message(at: .now, text: text)) }
         }
     }
 
-    var messages: [Message] { received.withLock { $0 } }
+    var messages: [Message] { inbox.received.withLock { $0 } }
 
     /// Messages carrying `KEY=VALUE` exactly.
     func messages(with key: String, _ value: String) -> [Message] {

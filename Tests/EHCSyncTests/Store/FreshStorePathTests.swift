@@ -91,6 +91,17 @@ import Testing
         return (store, dir, try #require(Timestamp.parse("2026-03-10T09:00:00Z", zone: .gmt)))
     }
 
+    /// Requests R0, R1 … of one child, each planned as the reading thread plans a
+    /// request's first row in a first load (no lookup), then applied.
+    static func applyPlanned(_ ids: Range<Int>, to applier: ObservationApplier) throws {
+        let planning = try #require(applier.freshPlanning)
+        for i in ids {
+            var o = try obs("R\(i)", "EHC/\(i)", "requested", at: "2026-03-02T10:00:00Z", line: i + 2)
+            o.values[.nhs_number] = "9990000018"
+            try applier.applyPlanned(o, planning.plan(o), source: "f.csv", rowHash: Int64(i + 1), observed: nil)
+        }
+    }
+
     /// A first load drops the secondary indexes while it writes and makes them again,
     /// the same definitions, before its transaction commits.
     @Test func aFirstLoadBuildsTheSameIndexesAfterItsLastRow() throws {
@@ -101,11 +112,7 @@ import Testing
         try store.write { db in
             let applier = ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now, today: now.localDate(in: .gmt))
             try applier.bulk {
-                for i in 0..<50 {
-                    var o = try Self.obs("R\(i)", "EHC/\(i)", "requested", at: "2026-03-02T10:00:00Z", line: i + 2)
-                    o.values[.nhs_number] = "9990000018"
-                    try applier.apply(o, source: "f.csv", rowHash: Int64(i + 1))
-                }
+                try Self.applyPlanned(0..<50, to: applier)
                 during = try Self.indexes(db)
             }
         }
@@ -119,6 +126,36 @@ import Testing
         #expect(try store.read {
             try Int.fetchOne($0, sql: "SELECT count(*) FROM advice INDEXED BY advice_child WHERE la_nhs_number = '9990000018' AND status NOT IN ('cancelled', 'accepted')")
         } == 50)
+    }
+
+    /// The first lookup by request id in a first load (a request the file names again)
+    /// makes `advice_request` again at once, so the lookup finds the record and the
+    /// repeat updates it; the other indexes still wait for the end.
+    @Test func aRepeatInAFirstLoadMakesTheRequestIndexAgainAtOnce() throws {
+        let (store, dir, now) = try Self.emptyStore()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let before = try store.read(Self.indexes)
+        var beforeRepeat: [String] = [], afterRepeat: [String] = []
+        try store.write { db in
+            let applier = ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now, today: now.localDate(in: .gmt))
+            try applier.bulk {
+                try Self.applyPlanned(0..<20, to: applier)
+                beforeRepeat = try Self.indexes(db).map { String($0.prefix { $0 != ":" }) }
+                let repeated = try Self.obs("R7", "EHC/7-NEW", "requested", at: "2026-03-03T10:00:00Z", line: 22)
+                try applier.apply(repeated, source: "f.csv", rowHash: 99)
+                afterRepeat = try Self.indexes(db).map { String($0.prefix { $0 != ":" }) }
+            }
+        }
+        #expect(!beforeRepeat.contains("advice_request"))
+        #expect(afterRepeat.contains("advice_request"))
+        #expect(!afterRepeat.contains("advice_child") && !afterRepeat.contains("advice_changed"))
+        #expect(try store.read(Self.indexes) == before)
+        let rows = try store.read { try Row.fetchAll($0, sql: "SELECT request_id, count(*) FROM advice GROUP BY request_id HAVING request_id = 'R7'") }
+        #expect(rows.count == 1 && (rows.first?[1] as Int?) == 1, "one record for R7")
+        let outcomes = try store.read { try String.fetchAll($0, sql: "SELECT outcome FROM observation WHERE request_id = 'R7' ORDER BY id") }
+        #expect(outcomes == ["created", "updated"])
+        #expect(try AdviceQuery.list(store, rules: AdviceRules(), today: now.localDate(in: .gmt), dueSoonDays: 7)
+            .first { $0.state.requestID == "R7" }?.state.la[.case_ref] == "EHC/7-NEW")
     }
 
     /// A first load that fails part-way rolls back whole, its indexes with it.

@@ -63,6 +63,47 @@ import Testing
     /// The statements run for every record or notice: none may build a temporary
     /// B-tree (`OpenEphemeral`), as a CHECK of `x IN ('a', 'b', 'c')` did for each run
     /// before `v7-checks-without-lists`.
+    /// v8 moves `request_id`'s uniqueness from the table's definition into an index of
+    /// its own, `advice_request`, keeping every record and id, and refusing a second
+    /// record for a request id as before.
+    @Test func version8KeepsRecordsAndRequestIDsUnique() throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/ehcsync-migrate8-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/s.sqlite"
+        do {
+            let old = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(old, upTo: "v7-checks-without-lists")
+            try old.write { db in
+                try db.execute(sql: """
+                    INSERT INTO feed(id, name, role) VALUES (1, 'la', 'la');
+                    INSERT INTO advice(id, request_id, la_nhs_number, la_status, status, due_on, conflicts_ever, created_at, changed_at)
+                    VALUES (3, 'LA-1', '9990000018', 'requested', 'requested', '2026-04-14', 2, 10, 20),
+                           (8, 'LA-2', NULL, 'cancelled', 'cancelled', NULL, 0, 11, 21);
+                    INSERT INTO advice_feed(feed_id, advice_id, updated_at, row_hash) VALUES (1, 3, 100, 11), (1, 8, 200, 22);
+                    """)
+                #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE tbl_name = 'advice' AND type = 'index'")
+                    .contains("sqlite_autoindex_advice_1"))
+            }
+        }
+        let store = try AppDatabase(path: path)
+        try store.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, request_id, la_nhs_number, status, conflicts_ever, created_at, changed_at FROM advice ORDER BY id")
+                .map { Array($0.databaseValues.map(\.description)) }
+            #expect(rows == [["3", "\"LA-1\"", "\"9990000018\"", "\"requested\"", "2", "10", "20"],
+                             ["8", "\"LA-2\"", "NULL", "\"cancelled\"", "0", "11", "21"]])
+            let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE tbl_name = 'advice' AND type = 'index' ORDER BY name")
+            #expect(indexes == ["advice_changed", "advice_child", "advice_request", "advice_submitted"])
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM advice_feed JOIN advice ON advice.id = advice_feed.advice_id") == 2)
+            #expect(try String.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+        }
+        #expect(throws: DatabaseError.self) {
+            try store.write { db in
+                try db.execute(sql: "INSERT INTO advice(request_id, status, created_at, changed_at) VALUES ('LA-1', 'requested', 1, 1)")
+            }
+        }
+    }
+
     @Test func perRecordWritesBuildNoTemporaryTables() throws {
         let dir = FileManager.default.temporaryDirectory.path + "/ehcsync-ephemeral-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
