@@ -24,15 +24,27 @@ public struct RecordMapping: Sendable {
         self.timeZone = timeZone
         // Lower-cased lookups so `Sent`, `SENT` and ` sent ` all map.
         var folded: [CanonicalField: [String: String]] = [:]
+        var exact: [CanonicalField: [String: String]] = [:]
         for (field, map) in values {
             var m: [String: String] = [:]
             for (k, v) in map { m[k.trimmingCharacters(in: .whitespaces).lowercased()] = v }
             folded[field] = m
+            // A value written as the config writes it maps as its folded form does,
+            // without lower-casing it first.
+            var e: [String: String] = [:]
+            for k in map.keys {
+                let trimmed = k.trimmingCharacters(in: .whitespaces)
+                e[trimmed] = m[trimmed.lowercased()]
+            }
+            exact[field] = e
         }
         foldedValues = folded
+        exactValues = exact
     }
 
     let foldedValues: [CanonicalField: [String: String]]
+    /// `values` by each key as written (trimmed), to the same value as `foldedValues`.
+    let exactValues: [CanonicalField: [String: String]]
 
     /// Fields that must be present in every record of this role.
     public var requiredFields: [CanonicalField] { role == .la ? [.request_id] : [] }
@@ -41,7 +53,7 @@ public struct RecordMapping: Sendable {
     /// why not. Personal values are never echoed in messages.
     public func canonical(_ field: CanonicalField, _ raw: String) -> Result<String, FieldProblem> {
         var text = raw.trimmedASCIIWhitespace
-        if let map = foldedValues[field], let mapped = map[text] ?? map[text.lowercased()] { text = mapped }
+        if let map = foldedValues[field], let mapped = exactValues[field]?[text] ?? map[text.lowercasedIfNeeded] { text = mapped }
         switch field.kind {
         case .requestID:
             guard text.count <= 64, text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
@@ -66,13 +78,13 @@ public struct RecordMapping: Sendable {
             }
             return .success(n)
         case .service:
-            let t = text.lowercased()
+            let t = text.lowercasedIfNeeded
             guard Service(rawValue: t) != nil else {
                 return .failure(.init("'\(Self.clip(text))' is not a service (\(Service.allCases.map(\.rawValue).joined(separator: ", "))); map local names under values.service"))
             }
             return .success(t)
         case .status:
-            let t = text.lowercased()
+            let t = text.lowercasedIfNeeded
             switch role {
             case .la:
                 if LAStatus(rawValue: t) != nil { return .success(t) }
@@ -88,13 +100,13 @@ public struct RecordMapping: Sendable {
                 return .failure(.init("'\(Self.clip(text))' is not a provider status (\(ProviderStatus.allCases.map(\.rawValue).joined(separator: ", ")))"))
             }
         case .exception:
-            let t = text.lowercased()
+            let t = text.lowercasedIfNeeded
             guard AdviceException(rawValue: t) != nil else {
                 return .failure(.init("'\(Self.clip(text))' is not a reg 8(2) exception (\(AdviceException.allCases.map(\.rawValue).joined(separator: ", ")))"))
             }
             return .success(t)
         case .dispute:
-            let t = text.lowercased()
+            let t = text.lowercasedIfNeeded
             guard DisputeState(rawValue: t) != nil else {
                 return .failure(.init("'\(Self.clip(text))' is not a dispute state (none, open, resolved)"))
             }

@@ -6,6 +6,12 @@ extension String {
     /// a tenth of the bulk ingest path. Returns `self` unchanged (no copy) when there
     /// is nothing to trim, the common case.
     public var trimmedASCIIWhitespace: String {
+        // Most values have nothing to trim: an ASCII letter or digit at each end.
+        let untouched = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard let first = bytes.first, let last = bytes.last else { return true }
+            return first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80
+        }
+        if untouched == true { return self }
         var start = utf8.startIndex
         var end = utf8.endIndex
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
@@ -18,6 +24,15 @@ extension String {
         }
         if start == utf8.startIndex && end == utf8.endIndex { return self }
         return String(self[start..<end])
+    }
+
+    /// The string lower-cased, or itself (no copy) when it holds no upper-case ASCII
+    /// letter and nothing beyond ASCII, the common case for coded values.
+    public var lowercasedIfNeeded: String {
+        let lower = utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { ($0 >= 0x41 && $0 <= 0x5A) || $0 >= 0x80 }
+        }
+        return lower == true ? self : lowercased()
     }
 
     /// True when the string is empty or only spaces and tabs.

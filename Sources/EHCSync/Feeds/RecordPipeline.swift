@@ -40,8 +40,11 @@ final class RecordPipeline<Item: Sendable>: @unchecked Sendable {
         thread.start()
         defer { done.wait() }
         do {
-            while let batch = try pipe.next() {
-                for item in batch { try consume(item) }
+            while var batch = try pipe.next() {
+                // Each item is moved out of its batch, not copied and then destroyed
+                // with the batch: a prepared record holds a few dozen references.
+                batch.reverse()
+                while let item = batch.popLast() { try consume(item) }
             }
         } catch {
             pipe.stop()

@@ -71,7 +71,21 @@ import Testing
         let mapping = RecordMapping(role: .la, values: [.service: ["Speech & Language": "salt"], .status: ["Sent": "requested"]])
         #expect(try mapping.canonical(.service, " speech & language ").get() == "salt")
         #expect(try mapping.canonical(.status, "SENT").get() == "requested")
+        #expect(try mapping.canonical(.status, "Sent").get() == "requested")
+        #expect(try mapping.canonical(.status, "sent").get() == "requested")
+        #expect(try mapping.canonical(.service, "Speech & Language").get() == "salt")
         #expect((try? mapping.canonical(.service, "Podiatry").get()) == nil)
+        // Values outside the table are folded as before.
+        #expect(try mapping.canonical(.service, "SALT").get() == "salt")
+        #expect(try mapping.canonical(.status, "Cancelled").get() == "cancelled")
+    }
+
+    /// Keys differing only by case fold to one value, whichever way a row writes it.
+    @Test func keysDifferingOnlyByCaseMapAlike() throws {
+        let mapping = RecordMapping(role: .la, values: [.status: ["Sent": "requested", "SENT": "cancelled"]])
+        let folded = try mapping.canonical(.status, "sent").get()
+        #expect(try mapping.canonical(.status, "Sent").get() == folded)
+        #expect(try mapping.canonical(.status, "SENT").get() == folded)
     }
 
     @Test func personalValuesAreNeverEchoedInErrors() {
@@ -95,5 +109,11 @@ import Testing
                       ("\u{00A0}LA-1\u{00A0}", "LA-1"), ("é ", "é"), (" Zoë", "Zoë")])
     func trimsWhiteSpaceIncludingNoBreakSpaces(input: String, expected: String) {
         #expect(input.trimmedASCIIWhitespace == expected)
+    }
+
+    @Test(arguments: [("salt", "salt"), ("SALT", "salt"), ("Sent", "sent"), ("in_progress", "in_progress"),
+                      ("ÉTÉ", "été"), ("", ""), ("a-Z", "a-z")])
+    func lowerCasesOnlyWhenNeeded(input: String, expected: String) {
+        #expect(input.lowercasedIfNeeded == expected)
     }
 }
