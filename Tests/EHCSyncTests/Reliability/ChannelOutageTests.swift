@@ -15,6 +15,8 @@ import Testing
 /// hour, never sooner than `Retry-After`), and no message is tried before it is due.
 @Suite(.serialized) struct ChannelOutageTests {
     static let from = "EHC Sync <ehcsync@council.example>"
+    /// `max_retry_hours` of the commissioner's webhook, which never comes back.
+    static let deadHours = 2
 
     /// Three requests to RBT for SALT that on Tuesday 10 March 2026 make a 14-day
     /// reminder (due 24 March), a level 1 escalation (due 9 March) and a level 2 one
@@ -34,7 +36,7 @@ import Testing
     /// channel of each message.
     static let tuesday = [
         "digest dco dco-hook", "digest dco dco-smtp", "dispute dco dco-hook", "dispute dco dco-smtp",
-        "escalation commissioner icb-smtp", "escalation dco dco-hook", "escalation dco dco-smtp", "reminder salt-team salt-hook",
+        "escalation commissioner icb-hook", "escalation commissioner icb-smtp", "escalation dco dco-hook", "escalation dco dco-smtp", "reminder salt-team salt-hook",
     ]
 
     struct Message {
@@ -77,13 +79,14 @@ import Testing
               digest: { at: "07:30", weekdays_only: true, to: [dco] }
             recipients:
               dco: { channels: [dco-hook, dco-smtp] }
-              commissioner: { channels: [icb-smtp] }
+              commissioner: { channels: [icb-smtp, icb-hook] }
               salt-team: { for: { provider_ods: RBT, service: salt }, channels: [salt-hook] }
             channels:
               dco-hook: \(webhook)
               salt-hook: \(webhook)
               dco-smtp: \(smtp("dco@nhs.example"))
               icb-smtp: \(smtp("icb@nhs.example"))
+              icb-hook: { webhook: { url: "http://127.0.0.1:9/never", secret_file: "\(hook.secretFile)", max_retry_hours: \(Self.deadHours) } }
 
             """)
         try place.drop("cases.csv", into: "la-cases", Self.requests)
@@ -128,6 +131,7 @@ import Testing
         var previous = Dictionary(uniqueKeysWithValues: try Self.messages(place).map { ($0.id, $0) })
         var hookSeen = hook.received.count
         var runs = 0, attemptsWhileDown = 0
+        var givenUp: Timestamp?
         var minute = 5
         let end = 25 * 60 + 30  // 01:30 on Wednesday: an hour and a half after the last fault
         while minute <= end {
@@ -155,12 +159,21 @@ import Testing
                 if seenNow.contains(message.noticeID) {
                     #expect(tried == 1, "the receiver saw \(message.noticeID) at \(now) but the store counted no attempt")
                 }
-                #expect(message.status != "failed", "\(message.noticeID) (\(message.kind) by \(message.channel)) was given up at \(now)")
+                if message.channel == "icb-hook" {
+                    // Never up: retried for the whole of its max_retry_hours, then given up.
+                    if message.status == "failed", before?.status == "pending" {
+                        #expect(now.millis >= message.createdAt + Int64(Self.deadHours) * 3_600_000,
+                                "\(message.noticeID) given up at \(now), before its \(Self.deadHours) h were over")
+                        givenUp = now
+                    }
+                } else {
+                    #expect(message.status != "failed", "\(message.noticeID) (\(message.kind) by \(message.channel)) was given up at \(now)")
+                }
                 if message.status == "pending", tried > 0 {
                     attemptsWhileDown += 1
                     let delay = Double(message.nextAttempt - now.millis) / 1000
                     let window = min(30 * pow(2, Double(message.attempts - 1)), 3600)
-                    let floor = applied.contains("503") && message.channel.hasSuffix("hook") ? 600.0 : 1
+                    let floor = applied.contains("503") && ["dco-hook", "salt-hook"].contains(message.channel) ? 600.0 : 1
                     #expect(delay >= floor && delay <= max(window, floor), "\(message.noticeID): attempt \(message.attempts) at \(now) waits \(delay) s, window \(window) s, at least \(floor) s")
                 }
             }
@@ -172,13 +185,18 @@ import Testing
         let day = all.filter { $0.createdAt >= midnight.millis && $0.createdAt < midnight.adding(seconds: 86_400).millis }
         #expect(day.map { "\($0.kind) \($0.recipient) \($0.channel)" }.sorted() == Self.tuesday, "Tuesday's plan")
         #expect(day.allSatisfy { $0.attempts >= 2 }, "every one of Tuesday's messages met the outage")
-        #expect(all.allSatisfy { $0.status == "sent" }, "undelivered: \(all.filter { $0.status != "sent" }.map { "\($0.kind) \($0.channel) \($0.status)" })")
+        let live = all.filter { $0.channel != "icb-hook" }
+        #expect(live.allSatisfy { $0.status == "sent" }, "undelivered: \(live.filter { $0.status != "sent" }.map { "\($0.kind) \($0.channel) \($0.status)" })")
+        #expect(all.filter { $0.channel == "icb-hook" }.map(\.status) == ["failed"], "the channel that never came back gave up")
+        let status = try EHCSyncBinary.run(["status", "--json", "--config", place.configPath])
+        let outbox = (try status.json() as? [String: Any])?["outbox"] as? [String: Int]
+        #expect(outbox == ["pending": 0, "failed": 1], "status shows the one that finally failed: \(status)")
 
         // Exactly once by id, at the receivers.
         let hookOK = hook.received.filter { ($0["status"] as? Int).map { (200..<300).contains($0) } == true }
         #expect(hook.received.allSatisfy { $0["signature_ok"] as? Bool == true })
         let hookIDs = hookOK.compactMap { $0["id"] as? String }
-        let expectedHook = all.filter { $0.channel.hasSuffix("hook") }.map(\.noticeID)
+        let expectedHook = live.filter { $0.channel.hasSuffix("hook") }.map(\.noticeID)
         #expect(hookIDs.sorted() == expectedHook.sorted(), "webhook: each message accepted exactly once by webhook-id")
         let mailIDs = try mail.received().compactMap { received -> String? in
             let text = String(decoding: received.data, as: UTF8.self)
@@ -192,7 +210,8 @@ import Testing
             channels down 22 h of a simulated day, stepped every \(stepMinutes) min (\(runs) runs of ehcsync sync): \
             \(all.count) messages (\(day.count) planned during the outage), \(all.map(\.attempts).reduce(0, +)) attempts in all, \
             \(attemptsWhileDown) retries scheduled while down, \(hook.received.count - hookOK.count) webhook answers 5xx, \
-            \(refusedMail) mails refused after DATA; every message delivered exactly once
+            \(refusedMail) mails refused after DATA; every message delivered exactly once; the dead channel's \
+            message given up at \(givenUp?.description ?? "never") (max_retry_hours \(Self.deadHours))
             """)
     }
 }
