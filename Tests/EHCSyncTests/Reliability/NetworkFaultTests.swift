@@ -221,7 +221,11 @@ import Testing
             try la.change(6)
             // While the body is on its way, a file dropped into the folder feed is taken.
             dropped += 1
-            try place.drop("cases-\(dropped).csv", into: "la-cases", ServiceLifecycleTests.laFile(dropped * 10...dropped * 10 + 2, prefix: "LA-"))
+            // Written beside the folder, aged, then moved in whole: the service may take it at once.
+            let staged = place.root + "/cases-\(dropped).csv"
+            try ServiceLifecycleTests.laFile(dropped * 10...dropped * 10 + 2, prefix: "LA-").write(toFile: staged, atomically: false, encoding: .utf8)
+            try place.age(staged, seconds: 60)
+            try FileManager.default.moveItem(atPath: staged, toPath: place.folder("la-cases") + "/cases-\(dropped).csv")
             try await FaultProbe.waitUntil("seed \(seed): \(mode): the dropped file taken while the endpoint \(mode)s", seconds: 15) {
                 try place.int("SELECT count(*) FROM advice WHERE request_id LIKE 'LA-%'") == 3 * dropped
             }
