@@ -19,7 +19,8 @@ Routes (GET):
                              {"records", "next"} body (absolute URL), or a relative
                              Link: <...>; rel="next" header with a plain array body
               page_size=N    (default 2); page=K (1-based) is set by the next links
-              fail_page=K    page K answers fail_status (default 500) while the file
+              fail_page=K    page K answers fail_status (default 500; with fail_retry_after=S,
+                             a Retry-After of S) while the file
                              named by fail_file exists
               delay=S        sleep S seconds before answering
     /status/CODE?retry_after=X&body=TEXT   that status, with Retry-After when given
@@ -211,7 +212,10 @@ class Handler(http_peer.Handler):
                 return self.answer(304, b"", headers)
         if "fail_page" in query and page == int(query["fail_page"]) and os.path.exists(query.get("fail_file", "")):
             status = int(query.get("fail_status", "500"))
-            return self.answer(status, b"page store offline\nsecond line", {"Content-Type": "text/plain"})
+            headers = {"Content-Type": "text/plain"}
+            if "fail_retry_after" in query:
+                headers["Retry-After"] = query["fail_retry_after"]
+            return self.answer(status, b"page store offline\nsecond line", headers)
         if paging == "none":
             return self.serve(query, records, json.dumps(records).encode(), headers)
         chunk = records[(page - 1) * size: page * size]
