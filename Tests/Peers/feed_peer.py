@@ -40,17 +40,18 @@ the test rewrites (atomically); a watcher thread applies it within 20 ms:
     {"mode": "up"}         normal service
     {"mode": "refuse"}     the listening socket is closed: connection refused
     {"mode": "hang"}       connections are accepted and never answered (closed when the
-                           mode changes)
+                           client hangs up or the mode changes)
     {"mode": "429", "retry_after": "seconds" | "date" | null, "wait": S}
                            every request but /log answers 429, with Retry-After S seconds,
                            an HTTP-date S seconds ahead, or none
     {"mode": "drip", "bytes": N, "interval": S}   /feed's body N bytes every S seconds
     {"mode": "stall"}      /feed's headers and half its body, then nothing until the mode changes
 Every /feed answer that was written whole counts its records' versions (request_id,
-updated_at) as served, per value of the query's `feed` parameter (one client each). A /feed request whose `since` is later than the oldest version
-not yet served is a skipped cursor: its log entry says "since_ok": false. Log entries also
-carry the wall-clock time ("wall"), the mode, the status answered, the Retry-After sent,
-"served" (the answer was written whole) and "ended" (monotonic time the answer ended).
+updated_at) as served, per value of the query's `feed` parameter (one client each). A
+/feed request whose `since` is later than the oldest version not yet served is a skipped
+cursor: its log entry says "since_ok": false. Log entries also carry the wall-clock time
+("wall"), the mode, the status answered, the Retry-After sent, "served" (the answer was
+written whole) and "ended" (monotonic time the answer ended, or the client hung up).
 """
 import argparse
 import gzip
