@@ -7,12 +7,20 @@ Every accepted message is written to SPOOL/NNNN.json (atomically, before the ser
 answers 250) with its envelope, its exact bytes and whether TLS and AUTH were used.
 
     python3 smtp_peer.py --port 0 --spool DIR --mode starttls|plain|implicit \
-        [--cert server.pem --key server.key] [--auth USER:PASSWORD]
+        [--cert server.pem --key server.key] [--auth USER:PASSWORD] [--control FILE]
 
     starttls   offers STARTTLS and refuses mail before it (require_starttls)
     plain      no TLS at all: a client that insists on TLS must fail
     implicit   TLS from the first byte (smtps)
     --auth     AUTH (PLAIN, LOGIN) required with exactly these credentials
+    --control  a file the test rewrites, read at each command: "mail 451 4.3.2 try later"
+               answers MAIL FROM with that reply, "data 554 5.3.0 failed" answers the end
+               of DATA with it (the message is then not accepted); empty or missing:
+               normal service. Every DATA the server reaches, accepted or refused, is
+               appended to SPOOL/attempts.ndjson with its Message-ID and the reply.
+
+Spool names continue from the files already there, so a peer started again on the same
+spool (a server that was down) keeps the order.
 """
 import argparse
 import asyncio
@@ -28,11 +36,42 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Spool:
-    def __init__(self, directory):
+    def __init__(self, directory, control=None):
         self.directory = directory
-        self.counter = itertools.count(1)
+        self.control = control
+        done = [n for n in os.listdir(directory) if n.endswith(".json")]
+        self.counter = itertools.count(len(done) + 1)
+
+    def fault(self, stage):
+        """The reply the control file sets for `stage` ("mail" or "data"), if any."""
+        if not self.control:
+            return None
+        try:
+            with open(self.control) as f:
+                text = f.read().strip()
+        except OSError:
+            return None
+        word, _, reply = text.partition(" ")
+        return reply if word == stage and reply else None
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        reply = self.fault("mail")
+        if reply:
+            return reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        reply = self.fault("data") or "250 OK"
+        if self.control:
+            content = envelope.original_content or b""
+            message_id = next((line.split(b":", 1)[1].strip().decode("ascii", "replace")
+                               for line in content.split(b"\r\n") if line.lower().startswith(b"message-id:")), "")
+            with open(os.path.join(self.directory, "attempts.ndjson"), "a") as out:
+                out.write(json.dumps({"message_id": message_id, "reply": reply}) + "\n")
+        if reply != "250 OK":
+            return reply
         transport = server.transport
         record = {
             "mail_from": envelope.mail_from,
@@ -72,7 +111,7 @@ async def serve(args):
     if args.mode in ("starttls", "implicit"):
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(args.cert, args.key)
-    handler = Spool(args.spool)
+    handler = Spool(args.spool, args.control)
     loop = asyncio.get_running_loop()
 
     def protocol():
@@ -100,6 +139,7 @@ def main():
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--auth")
+    parser.add_argument("--control")
     args = parser.parse_args()
     threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
     asyncio.run(serve(args))

@@ -6,10 +6,13 @@ Checks every request's Standard Webhooks signature with its own HMAC (an indepen
 implementation) and appends one JSON line per request to --spool:
 {"path", "id", "timestamp", "signature_ok", "content_type", "body"}.
 
-    python3 webhook_peer.py --port 0 --secret-file S --spool F
+    python3 webhook_peer.py --port 0 --secret-file S --spool F [--control FILE]
 
 Paths: /ok answers 200; /flaky answers 500 (Retry-After: 1) to the first request of
 each webhook-id and 200 after; /bad answers 400; /slow answers 429 with Retry-After: 120.
+--control names a file the test rewrites, read at each request: "503" or "500 2" (a
+status, and a Retry-After in seconds) answers every request so; empty or missing: the
+path decides. Each spool line also has the "status" answered.
 """
 import argparse, base64, hashlib, hmac, json, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,19 +43,25 @@ class Handler(BaseHTTPRequestHandler):
             hmac.new(KEY, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
         ok = any(hmac.compare_digest(expected, s) for s in sig.split(" "))
         with lock:
-            with open(ARGS.spool, "a") as f:
-                f.write(json.dumps({"path": self.path, "id": msg_id, "timestamp": ts, "signature_ok": ok,
-                                    "content_type": self.headers.get("Content-Type", ""),
-                                    "body": body.decode("utf-8")}) + "\n")
             first = msg_id not in seen
             seen.add(msg_id)
         status, extra = 200, {}
-        if self.path == "/bad":
+        forced = control()
+        if forced:
+            status = int(forced[0])
+            if len(forced) > 1:
+                extra = {"Retry-After": forced[1]}
+        elif self.path == "/bad":
             status = 400
         elif self.path == "/flaky" and first:
             status, extra = 500, {"Retry-After": "1"}
         elif self.path == "/slow":
             status, extra = 429, {"Retry-After": "120"}
+        with lock:
+            with open(ARGS.spool, "a") as f:
+                f.write(json.dumps({"path": self.path, "id": msg_id, "timestamp": ts, "signature_ok": ok,
+                                    "content_type": self.headers.get("Content-Type", ""),
+                                    "body": body.decode("utf-8"), "status": status}) + "\n")
         reply = b"error: try later\n" if status >= 400 else b"ok\n"
         self.send_response(status)
         for k, v in extra.items():
@@ -62,12 +71,25 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(reply)
 
 
+def control():
+    """The status (and Retry-After) the control file forces, as words, or None."""
+    if not ARGS.control:
+        return None
+    try:
+        with open(ARGS.control) as f:
+            words = f.read().split()
+    except OSError:
+        return None
+    return words or None
+
+
 def main():
     global ARGS, KEY
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--secret-file", required=True)
     p.add_argument("--spool", required=True)
+    p.add_argument("--control")
     ARGS = p.parse_args()
     KEY = key_from(open(ARGS.secret_file).read())
     server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)

@@ -11,10 +11,17 @@ public struct RetrySchedule: Sendable, Equatable {
 
     /// The next attempt after `attempts` failures, or `nil` to give up. `jitter` is a
     /// number in 0..<1 from the caller (random in production, fixed in tests).
+    ///
+    /// When the jitter draws a time past `giveUpAt`, the last attempt is at `giveUpAt`
+    /// itself: a notice is retried for the whole of `max_retry_hours`, not given up as
+    /// much as an hour (the widest window) early. Only a `Retry-After` that reaches past
+    /// the limit, or an attempt made at the limit, gives up.
     public func nextAttempt(after attempts: Int, now: Timestamp, retryAfterSeconds: Int?, giveUpAt: Timestamp,
                             jitter: Double) -> Timestamp? {
         let next = now.adding(seconds: delaySeconds(after: attempts, retryAfterSeconds: retryAfterSeconds, jitter: jitter))
-        return next <= giveUpAt ? next : nil
+        if next <= giveUpAt { return next }
+        if let retryAfterSeconds, now.adding(seconds: retryAfterSeconds) > giveUpAt { return nil }
+        return now < giveUpAt ? giveUpAt : nil
     }
 
     /// Seconds to wait after `attempts` failures: a random point (`jitter`, 0..<1) in a

@@ -36,11 +36,19 @@ public struct SMTPChannel: NoticeChannel {
             try await CurlClient.send(smtp)
             return .delivered
         } catch {
-            // Refused login, refused recipients or no STARTTLS will not fix themselves.
-            switch error.code {
-            case 55, 64, 67: return .failed(error.description)
-            default: return .retry(error.description, retryAfterSeconds: nil)
-            }
+            return Self.outcome(of: error)
+        }
+    }
+
+    /// A refused login (67), no STARTTLS (64) or a sender or recipient refused for good
+    /// (55 with a 5xx reply) will not fix themselves: failed at once. Everything else is
+    /// retried: a temporary refusal (4xx, at any step: RFC 5321 §4.2.1 says try again
+    /// later), a connection refused or broken while sending (55 with no reply), a timeout.
+    static func outcome(of error: CurlError) -> DeliveryOutcome {
+        switch error.code {
+        case 64, 67: .failed(error.description)
+        case 55 where (error.smtpReply ?? 0) >= 500: .failed(error.description)
+        default: .retry(error.description, retryAfterSeconds: nil)
         }
     }
 }

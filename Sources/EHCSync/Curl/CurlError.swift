@@ -15,6 +15,9 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
     public let code: Int
     /// What went wrong, for logs and `status`.
     public let message: String
+    /// For mail: the last reply code the SMTP server gave (`451`, `550`…), when it gave
+    /// one. A 4xx is a temporary refusal worth retrying; a 5xx is for good.
+    public internal(set) var smtpReply: Int?
 
     /// A timeout: the total, the connect or the low-speed limit.
     public var isTimeout: Bool { code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
@@ -40,7 +43,9 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
         for secret in secrets where !secret.isEmpty {
             text = text.replacingOccurrences(of: secret, with: "[redacted]")
         }
-        return CurlError(code: code, text: text)
+        var redacted = CurlError(code: code, text: text)
+        redacted.smtpReply = smtpReply
+        return redacted
     }
 
     private init(code: Int, text: String) {

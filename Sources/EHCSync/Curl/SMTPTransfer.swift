@@ -40,7 +40,13 @@ struct SMTPTransfer: Sendable {
             try configure(easy)
             try easy.attach(sink, headers: false, upload: true)
             let code = easy.perform()
-            guard code == CURLE_OK else { return .failure(failure(code, detail: easy.errorDetail, sink: sink)) }
+            guard code == CURLE_OK else {
+                var error = failure(code, detail: easy.errorDetail, sink: sink)
+                // libcurl gives one code (55) for a refused MAIL FROM or RCPT TO, whether
+                // the refusal is temporary (4xx) or for good (5xx): the reply tells them apart.
+                error.smtpReply = easy.infoInt(CURLINFO_RESPONSE_CODE).flatMap { $0 > 0 ? $0 : nil }
+                return .failure(error)
+            }
             return .success(())
         } catch {
             return .failure(error.redacting(mail.secrets))

@@ -44,6 +44,7 @@ public struct HTTPFeed {
     /// Polls once: pages until the walk ends, a 304, or `maxPagesPerPoll`. `now` is the
     /// run's clock (may be `--now`); `wallClock` reads an HTTP-date `Retry-After`.
     public func poll(now: Timestamp, wallClock: Date, log: (String) -> Void) async throws -> FeedPollResult {
+        let started = Date()
         var result = FeedPollResult()
         var state = try db.httpFeedState(feedID: feedID, url: http.url)
         let credentials = try HTTPFeedCredentials(http.auth)
@@ -83,7 +84,9 @@ public struct HTTPFeed {
                     state.nextURL = nil
                     try db.write { db in try AppDatabase.saveHTTPFeedState(db, feedID: feedID, state) }
                 }
-                let retryAfter = RetryAfter.seconds(response.header("retry-after"), now: wallClock)
+                // An HTTP date counts from this answer, which may come long after the poll began.
+                let retryAfter = RetryAfter.seconds(response.header("retry-after"),
+                                                    now: wallClock.addingTimeInterval(Date().timeIntervalSince(started)))
                 let said = HTTPFeedError.firstLine(of: response.body, redacting: credentials.secrets)
                 throw HTTPFeedError("HTTP \(response.status) from \(origin) (page \(page))" + (said.isEmpty ? "" : ": \(said)")
                                     + (retryAfter.map { "; Retry-After \($0) s" } ?? ""),

@@ -94,6 +94,7 @@ public final class SyncEngine: Sendable {
     public func pollFeed(_ feed: FeedConfig, now: Timestamp, wallClock: Date = Date(),
                          immediate: ImmediateNotices? = nil) async -> FeedOutcome {
         let immediate = immediate ?? NoticeCycle(config: config, db: db).immediateNotices
+        let started = Date()
         do {
             let result: FeedPollResult
             switch feed.transport {
@@ -119,7 +120,11 @@ public final class SyncEngine: Sendable {
             var retryAt: Timestamp?
             if case .http(let http) = feed.transport {
                 let failure = error as? HTTPFeedError
-                retryAt = try? db.scheduleFeedRetry(name: feed.name, role: feed.role, url: http.url, now: now,
+                // The backoff and the server's Retry-After count from the failure, not from
+                // the start of the poll: after a long walk of pages or a transfer that timed
+                // out, counting from the start would come back sooner than the server asked.
+                let failedAt = Timestamp(millis: now.millis + Int64((Date().timeIntervalSince(started) * 1000).rounded(.up)))
+                retryAt = try? db.scheduleFeedRetry(name: feed.name, role: feed.role, url: http.url, now: failedAt,
                                                     schedule: Self.feedBackoff(everySeconds: feed.everySeconds),
                                                     retryAfterSeconds: failure?.retryAfterSeconds, lastStatus: failure?.status,
                                                     jitter: Double.random(in: 0..<1))

@@ -23,4 +23,16 @@ import Testing
     @Test func givesUpWhenTheNextAttemptWouldBePastTheLimit() {
         #expect(s.nextAttempt(after: 1, now: now, retryAfterSeconds: 7200, giveUpAt: now.adding(seconds: 3600), jitter: 0.5) == nil)
     }
+
+    /// A notice is retried for the whole of `max_retry_hours`: a backoff drawn past the
+    /// limit makes one last attempt at the limit, where it used to give up at once, as
+    /// much as an hour early. Found by the channel outage harness.
+    @Test func aBackoffDrawnPastTheLimitTriesOnceMoreAtTheLimit() {
+        let limit = now.adding(seconds: 600)
+        #expect(s.nextAttempt(after: 8, now: now, retryAfterSeconds: nil, giveUpAt: limit, jitter: 0.99) == limit)
+        #expect(s.nextAttempt(after: 8, now: now, retryAfterSeconds: 300, giveUpAt: limit, jitter: 0.99) == limit,
+                "a Retry-After within the limit is still honoured by the attempt at the limit")
+        #expect(s.nextAttempt(after: 9, now: limit, retryAfterSeconds: nil, giveUpAt: limit, jitter: 0.99) == nil,
+                "the attempt at the limit was the last")
+    }
 }

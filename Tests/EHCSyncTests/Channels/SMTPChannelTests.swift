@@ -55,4 +55,28 @@ import Testing
         guard case .failed(let error) = outcome else { Issue.record("a refused login must fail, got \(outcome)"); return }
         #expect(!error.contains("wrong-pass"))
     }
+
+    /// A temporary refusal (4xx) is retried at whichever step it comes, as RFC 5321 and
+    /// the README ("anything else is retried") say; a refusal for good (5xx) of the
+    /// sender or a recipient fails at once. libcurl reports both refusals of MAIL FROM
+    /// as code 55, which the channel used to fail at once: a relay's `451 try later`
+    /// lost the notice. Found by the channel outage harness (`ChannelOutageTests`).
+    @Test(arguments: [
+        ("mail 451 4.3.2 try again later", true), ("mail 421 4.7.0 too busy", true), ("data 451 4.3.0 later", true),
+        ("data 554 5.3.0 transaction failed", true), ("mail 550 5.7.1 sender refused", false),
+    ])
+    func aTemporaryRefusalIsRetriedAndARefusalForGoodFails(reply: String, retried: Bool) async throws {
+        let peer = try CurlSMTPTests.MailPeer(mode: "starttls")
+        defer { peer.stop() }
+        try peer.fault(reply)
+        let outcome = await channel(peer, scheme: "smtp").deliver(message("ehcsync-mno"), now: Timestamp(Date()))
+        switch outcome {
+        case .retry(let error, _): #expect(retried, "\(reply): retried: \(error)")
+        case .failed(let error): #expect(!retried, "\(reply): failed at once: \(error)")
+        case .delivered: Issue.record("\(reply): delivered, though the server refused it")
+        }
+        #expect(try peer.received().isEmpty)
+        try peer.fault("")
+        #expect(await channel(peer, scheme: "smtp").deliver(message("ehcsync-mno"), now: Timestamp(Date())) == .delivered)
+    }
 }

@@ -6,18 +6,37 @@ import Testing
 /// The webhook channel against a real receiver on 127.0.0.1 that checks signatures
 /// with Python's `hmac`.
 @Suite struct WebhookChannelTests {
-    struct Receiver {
-        let peer: PeerProcess
+    /// `webhook_peer.py` with its own folder (secret, spool, control file). `fault(_:)`
+    /// makes it answer every request with a status; `down()` and `up()` stop it and
+    /// start it again on the same port and spool.
+    final class Receiver {
+        private(set) var peer: PeerProcess
         let spool: String
         let dir: String
+        let port: Int
+        var secretFile: String { dir + "/secret" }
+        private var arguments: [String] { ["--secret-file", dir + "/secret", "--spool", spool, "--control", dir + "/control"] }
 
         init(secret: String) throws {
             dir = FileManager.default.temporaryDirectory.path + "/ehcsync-hook-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try secret.write(toFile: dir + "/secret", atomically: true, encoding: .utf8)
             spool = dir + "/spool.ndjson"
-            peer = try PeerProcess("webhook_peer.py", ["--secret-file", dir + "/secret", "--spool", spool])
+            peer = try PeerProcess("webhook_peer.py", ["--secret-file", dir + "/secret", "--spool", spool, "--control", dir + "/control"])
+            port = peer.port
         }
+
+        /// From the next request on: `"503 600"` (status, Retry-After), `"500"`, or `""`
+        /// for normal service.
+        func fault(_ answer: String) throws {
+            try answer.write(toFile: dir + "/control", atomically: true, encoding: .utf8)
+        }
+
+        /// Stops the receiver: connections are refused until `up()`.
+        func down() { peer.stop() }
+
+        /// Starts it again on the same port, spool and control file.
+        func up() throws { peer = try PeerProcess("webhook_peer.py", arguments + ["--port", String(port)]) }
 
         var received: [[String: Any]] {
             let text = (try? String(contentsOfFile: spool, encoding: .utf8)) ?? ""

@@ -6,23 +6,54 @@ import Testing
 /// aiosmtpd) that writes each accepted message to a spool folder.
 @Suite struct CurlSMTPTests {
     /// An SMTP peer with its own spool folder and test CA; `stop()` removes both.
+    /// `fault(_:)` makes it refuse mail (see `smtp_peer.py --control`); `down()` and
+    /// `up()` stop it and start it again on the same port and spool.
     final class MailPeer {
         let pki: TestPKI
         let spool: String
-        let process: PeerProcess
+        private(set) var process: PeerProcess
+        let port: Int
+        private let arguments: [String]
+        var controlPath: String { pki.directory + "/control" }
 
         init(mode: String, auth: String? = nil) throws {
             pki = try TestPKI()
             spool = pki.directory + "/spool"
             try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
-            var arguments = ["--spool", spool, "--mode", mode, "--cert", pki.serverCert, "--key", pki.serverKey]
+            var arguments = ["--spool", spool, "--mode", mode, "--cert", pki.serverCert, "--key", pki.serverKey,
+                             "--control", pki.directory + "/control"]
             if let auth { arguments += ["--auth", auth] }
+            self.arguments = arguments
             process = try PeerProcess("smtp_peer.py", arguments)
+            port = process.port
         }
 
-        func url(_ scheme: String) -> String { "\(scheme)://127.0.0.1:\(process.port)" }
+        func url(_ scheme: String) -> String { "\(scheme)://127.0.0.1:\(port)" }
 
         func stop() { process.stop() }
+
+        /// From the next command on: `"mail 451 4.3.2 try later"`, `"data 554 5.3.0 no"`,
+        /// or `""` for normal service.
+        func fault(_ reply: String) throws {
+            try reply.write(toFile: controlPath, atomically: true, encoding: .utf8)
+        }
+
+        /// Stops the server: connections are refused until `up()`.
+        func down() { process.stop() }
+
+        /// Starts the server again on the same port, spool and control file.
+        func up() throws {
+            process = try PeerProcess("smtp_peer.py", arguments + ["--port", String(port)])
+        }
+
+        /// Every DATA the server reached, accepted or refused: (Message-ID, reply).
+        func attempts() throws -> [(messageID: String, reply: String)] {
+            let text = (try? String(contentsOfFile: spool + "/attempts.ndjson", encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap {
+                guard let o = try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] else { return nil }
+                return (o["message_id"] ?? "", o["reply"] ?? "")
+            }
+        }
 
         /// What the server accepted, oldest first.
         func received() throws -> [Received] {

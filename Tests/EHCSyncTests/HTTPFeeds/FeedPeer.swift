@@ -11,14 +11,30 @@ final class FeedPeer {
     let directory: String
     var dataPath: String { directory + "/records.json" }
 
-    /// Starts the peer serving `records`; over TLS with `certificate`.
-    init(_ records: [[String: String]] = [], certificate: (cert: String, key: String)? = nil) throws {
+    var controlPath: String { directory + "/control.json" }
+
+    /// Starts the peer serving `records`; over TLS with `certificate`. With `faults`, the
+    /// peer takes fault modes from a control file (`fault(_:)`).
+    init(_ records: [[String: String]] = [], certificate: (cert: String, key: String)? = nil, faults: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory.path + "/ehcsync-feed-" + UUID().uuidString.prefix(12)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var arguments = ["--data", directory + "/records.json"]
         if let certificate { arguments += ["--cert", certificate.cert, "--key", certificate.key] }
+        if faults {
+            try #"{"mode": "up"}"#.write(toFile: directory + "/control.json", atomically: true, encoding: .utf8)
+            arguments += ["--control", directory + "/control.json"]
+        }
         try Self.write(records, to: directory + "/records.json")
         peer = try PeerProcess("feed_peer.py", arguments, scheme: certificate == nil ? "http" : "https")
+    }
+
+    /// Switches the peer's fault mode (`feed_peer.py`'s doc lists them): `["mode":
+    /// "refuse"]`, `["mode": "429", "retry_after": "seconds", "wait": 3]`… It is applied
+    /// within 20 ms; this waits 100 ms so that the next request sees it.
+    func fault(_ control: [String: Any]) async throws {
+        let data = try JSONSerialization.data(withJSONObject: control, options: [.sortedKeys])
+        try data.write(to: URL(fileURLWithPath: controlPath), options: .atomic)
+        try await Task.sleep(for: .milliseconds(100))
     }
 
     deinit {
@@ -44,6 +60,21 @@ final class FeedPeer {
         var headers: [String: String]
         /// Seconds on the peer's monotonic clock.
         var time: Double
+        /// Seconds since 1970 when it arrived (for an HTTP-date `Retry-After`).
+        var wall: Double = 0
+        /// The fault mode at arrival (`up` without `--control`).
+        var mode = "up"
+        /// The status answered (nil: none, as when the peer hung up).
+        var status: Int?
+        /// The `Retry-After` sent with a 429.
+        var retryAfter: String?
+        /// For `/feed` with `since`: false when `since` was later than the oldest record
+        /// version not yet served whole (a skipped cursor).
+        var sinceOK: Bool?
+        /// A 200 of `/feed` written whole (false: dripped or stalled and cut off).
+        var served: Bool?
+        /// When the answer ended, on the peer's monotonic clock.
+        var ended: Double?
     }
 
     /// Every request seen so far, in arrival order.
@@ -54,7 +85,10 @@ final class FeedPeer {
         }
         return items.map {
             Seen(path: $0["path"] as? String ?? "", query: $0["query"] as? [String: String] ?? [:],
-                 headers: $0["headers"] as? [String: String] ?? [:], time: $0["time"] as? Double ?? 0)
+                 headers: $0["headers"] as? [String: String] ?? [:], time: $0["time"] as? Double ?? 0,
+                 wall: $0["wall"] as? Double ?? 0, mode: $0["mode"] as? String ?? "up", status: $0["status"] as? Int,
+                 retryAfter: $0["retry_after"] as? String, sinceOK: $0["since_ok"] as? Bool, served: $0["served"] as? Bool,
+                 ended: $0["ended"] as? Double)
         }
     }
 

@@ -27,6 +27,28 @@ import Testing
         #expect(try place.httpState().lastStatus == 429)
     }
 
+    /// `Retry-After` counts from the answer that carried it. Here page 1 takes 2 s and
+    /// page 2 then answers 429 with `Retry-After: 2`: the feed must not be polled again
+    /// before 2 s after that answer. It used to count from the start of the poll, so a
+    /// walk longer than the wait came back at once, sooner than the server asked (seen
+    /// while bounding the 429 storm harness, `NetworkFaultTests`).
+    @Test func aRetryAfterCountsFromTheAnswerNotFromTheStartOfThePoll() async throws {
+        let peer = try FeedPeer(FeedPeer.laRecords(4))
+        let flag = peer.directory + "/busy"
+        #expect(FileManager.default.createFile(atPath: flag, contents: nil))
+        let place = try TestPlace()
+        try place.configure(http: [HTTPFeedSpec(url: peer.url("/feed?paging=body&page_size=2&delay=2&fail_page=2&fail_status=429"
+                                                              + "&fail_retry_after=2&fail_file=\(flag)"), every: "1s")])
+        let now = Self.realNow()
+        let outcome = try await place.poll("la-api", now: now)
+        let answered = Timestamp(Date())
+        #expect(outcome.error?.contains("HTTP 429") == true, "\(outcome.error ?? "no error")")
+        let retryAt = try #require(outcome.retryAt)
+        #expect(retryAt.millis >= answered.millis + 2000 - 50,
+                "retry at \(retryAt), \(Double(retryAt.millis - answered.millis) / 1000) s after the 429's answer")
+        #expect(try place.int("SELECT count(*) FROM advice") == 2, "page 1 applied")
+    }
+
     @Test func aRetryAfterDateIsHonoured() async throws {
         let peer = try FeedPeer()
         let place = try TestPlace()
@@ -53,12 +75,15 @@ import Testing
         let start = try TestPlace.timestamp("2026-03-10T09:00:00Z")
         var windows: [Int] = []
         for attempt in 1...8 {
+            let began = Date()
             let outcome = try await place.poll("la-api", now: start.description)
+            // The backoff counts from the failure: the run's clock plus the time the poll took.
+            let took = Int(Date().timeIntervalSince(began).rounded(.up))
             let retryAt = try #require(outcome.retryAt)
             let delay = Int((retryAt.millis - start.millis) / 1000)
             // Full jitter: anywhere in (0, 60 s × 2^(n-1)], capped at one hour.
             let window = min(60 << (attempt - 1), 3600)
-            #expect(delay >= 1 && delay <= window, "attempt \(attempt): \(delay) s not in 1...\(window)")
+            #expect(delay >= 1 && delay <= window + took, "attempt \(attempt): \(delay) s not in 1...\(window) (+ \(took) s polling)")
             windows.append(window)
             #expect(try place.health(now: start.description).consecutiveFailures == attempt)
         }

@@ -17,8 +17,10 @@ final class NginxServer {
     /// `https://127.0.0.1:port` + `path`.
     func url(_ path: String) -> String { "https://127.0.0.1:\(port)\(path)" }
 
-    /// Starts nginx with this server certificate and key; returns once it accepts connections.
-    init(certificate: String, key: String, clientCA: String) throws {
+    /// Starts nginx with this server certificate and key; returns once it accepts
+    /// connections. On `port` when given (a server restarted with other certificates,
+    /// where the feed's URL stays the same), else on a free one.
+    init(certificate: String, key: String, clientCA: String, port: Int? = nil) throws {
         directory = FileManager.default.temporaryDirectory.path + "/ehcsync-nginx-" + UUID().uuidString.prefix(12)
         try FileManager.default.createDirectory(atPath: directory + "/html", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: directory + "/tmp", withIntermediateDirectories: true)
@@ -26,7 +28,7 @@ final class NginxServer {
         guard let binary = ["/usr/sbin/nginx", "/usr/bin/nginx"].first(where: FileManager.default.isExecutableFile) else {
             throw TestFailure("nginx is not installed: run .ci/setup (it installs Debian's nginx)")
         }
-        port = try Self.freePort()
+        self.port = try port ?? Self.freePort()
         let temp = directory + "/tmp"
         let conf = """
             daemon off;
@@ -41,7 +43,7 @@ final class NginxServer {
               uwsgi_temp_path \(temp); scgi_temp_path \(temp);
               default_type application/json;
               server {
-                listen 127.0.0.1:\(port) ssl;
+                listen 127.0.0.1:\(self.port) ssl;
                 ssl_certificate \(certificate);
                 ssl_certificate_key \(key);
                 ssl_client_certificate \(clientCA);
@@ -59,11 +61,11 @@ final class NginxServer {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(15)
-        while !Self.accepts(port) {
+        while !Self.accepts(self.port) {
             guard process.isRunning, Date() < deadline else {
                 let log = (try? String(contentsOfFile: errorLog, encoding: .utf8)) ?? ""
                 stop()
-                throw TestFailure("nginx did not start on port \(port):\n\(log)")
+                throw TestFailure("nginx did not start on port \(self.port):\n\(log)")
             }
             Thread.sleep(forTimeInterval: 0.05)
         }

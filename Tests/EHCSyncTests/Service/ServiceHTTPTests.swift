@@ -5,22 +5,24 @@ import Testing
 
 extension ServiceLifecycleTests {
     /// Issue 4: "a slow or dead endpoint never delays the others". Under `ehcsync run`
-    /// an HTTP feed whose endpoint takes 20 s to answer is polled in a task of its own:
-    /// the folder feed beside it keeps its 1 s rhythm and takes a file dropped while
-    /// the slow answer is still on its way; SIGTERM then cancels the transfer in flight
-    /// and the service still exits 0 within 10 s.
-    @Test(.timeLimit(.minutes(2)))
-    func aSlowEndpointHoldsUpNoOtherFeedUnderTheService() async throws {
+    /// an HTTP feed whose endpoint takes 20 s to answer, dribbles its body a byte every
+    /// half second, or sends 40 bytes and stalls (issue 6's slow drips) is polled in a
+    /// task of its own: the folder feed beside it keeps its 1 s rhythm and takes a file
+    /// dropped while the slow answer is still on its way; SIGTERM then cancels the
+    /// transfer in flight and the service still exits 0 within 10 s.
+    @Test(.timeLimit(.minutes(2)), arguments: ["/feed?delay=20", "/drip?interval=0.5", "/stall?after=40"])
+    func aSlowEndpointHoldsUpNoOtherFeedUnderTheService(path: String) async throws {
         let peer = try FeedPeer(FeedPeer.laRecords(2))
         let place = try TestPlace()
-        try place.configure(http: [HTTPFeedSpec(name: "slow", url: peer.url("/feed?delay=20"), every: "1m",
+        try place.configure(http: [HTTPFeedSpec(name: "slow", url: peer.url(path), every: "1m",
                                                 http: ["timeout_seconds: 30"])],
                             feeds: [FeedSpec(name: "la-cases", role: "la", format: "csv", every: "1s")])
         let service = try ServiceProcess(config: place.configPath)
         try await service.waitReady()
+        let route = String(path.prefix { $0 != "?" })
         var asked = false
         for _ in 0..<400 where !asked {
-            asked = try await peer.log().contains { $0.query["delay"] != nil }
+            asked = try await peer.log().contains { $0.path == route }
             if !asked { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(asked, "the service never asked the slow endpoint")
