@@ -1,12 +1,16 @@
-/// When to try a failed delivery again: exponential backoff with full jitter, never
+/// When to try a failed delivery again: exponential backoff with jitter, never
 /// sooner than the server's `Retry-After`, and never past the give-up time.
 public struct RetrySchedule: Sendable, Equatable {
     public var baseSeconds: Int
     public var capSeconds: Int
+    /// The share of the window below which no delay is drawn: 0 for full jitter
+    /// (anywhere in the window), ½ for a delay in the window's second half.
+    public var jitterFloor: Double
 
-    public init(baseSeconds: Int = 30, capSeconds: Int = 3600) {
+    public init(baseSeconds: Int = 30, capSeconds: Int = 3600, jitterFloor: Double = 0) {
         self.baseSeconds = baseSeconds
         self.capSeconds = capSeconds
+        self.jitterFloor = jitterFloor
     }
 
     /// The next attempt after `attempts` failures, or `nil` to give up. `jitter` is a
@@ -25,13 +29,15 @@ public struct RetrySchedule: Sendable, Equatable {
     }
 
     /// Seconds to wait after `attempts` failures: a random point (`jitter`, 0..<1) in a
-    /// window that doubles with each failure from `baseSeconds` up to `capSeconds`, at
-    /// least 1, and never less than `retryAfterSeconds`. Shared by the outbox and the
-    /// HTTP feeds, which never give up.
+    /// window that doubles with each failure from `baseSeconds` up to `capSeconds` (in
+    /// its part above `jitterFloor`), at least 1, and never less than
+    /// `retryAfterSeconds`. Shared by the outbox and the HTTP feeds, which never give up.
     public func delaySeconds(after attempts: Int, retryAfterSeconds: Int?, jitter: Double) -> Int {
         let exponent = min(max(attempts - 1, 0), 30)
         let ceiling = min(capSeconds, baseSeconds << exponent)
-        var delay = Int((Double(ceiling) * min(max(jitter, 0), 0.999_999)).rounded(.down))
+        let floor = min(max(jitterFloor, 0), 1)
+        let point = floor + (1 - floor) * min(max(jitter, 0), 0.999_999)
+        var delay = Int((Double(ceiling) * point).rounded(.down))
         delay = max(delay, 1)
         if let retryAfterSeconds { delay = max(delay, retryAfterSeconds) }
         return delay

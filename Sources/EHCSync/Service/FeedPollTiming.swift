@@ -15,15 +15,14 @@ public struct FeedPollTiming: Sendable {
     }
 
     /// `every` × a factor drawn uniformly from `1 - spread ... 1 + spread`; after a
-    /// failed HTTP poll, no sooner than the feed's backoff (`retryAt`, which honours
-    /// `Retry-After`).
+    /// failed HTTP poll, the feed's backoff (`retryAt`: at most about `every`, or
+    /// longer when the server's `Retry-After` says so).
     public static func jittered(spread: Double = 0.1,
                                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                                 now: @escaping @Sendable () -> Timestamp = { Timestamp(Date()) }) -> FeedPollTiming {
         FeedPollTiming { feed, outcome in
-            let regular = Double(feed.everySeconds) * (1 - spread + 2 * spread * random())
-            guard let retryAt = outcome.retryAt else { return regular }
-            return max(regular, Double(retryAt.millis - now().millis) / 1000)
+            guard let retryAt = outcome.retryAt else { return Double(feed.everySeconds) * (1 - spread + 2 * spread * random()) }
+            return Double(retryAt.millis - now().millis) / 1000
         }
     }
 }

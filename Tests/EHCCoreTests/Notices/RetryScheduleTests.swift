@@ -15,6 +15,15 @@ import Testing
         #expect(low == now.adding(seconds: 1))
     }
 
+    /// With a floor, the delay is drawn from the window's upper part only.
+    @Test(arguments: [(0.0, 60), (0.5, 120), (0.999_999, 119)])
+    func aJitterFloorKeepsTheDelayInTheWindowsUpperPart(jitter: Double, seconds: Int) {
+        let half = RetrySchedule(baseSeconds: 30, capSeconds: 120, jitterFloor: 0.5)
+        #expect(half.delaySeconds(after: 3, retryAfterSeconds: nil, jitter: jitter) == (jitter == 0.5 ? 90 : seconds))
+        #expect(half.delaySeconds(after: 9, retryAfterSeconds: nil, jitter: 0) == 60, "capped window 120, floor ½")
+        #expect(half.delaySeconds(after: 1, retryAfterSeconds: 500, jitter: 0) == 500)
+    }
+
     @Test func retryAfterIsHonoured() throws {
         let next = try #require(s.nextAttempt(after: 1, now: now, retryAfterSeconds: 600, giveUpAt: far, jitter: 0.5))
         #expect(next == now.adding(seconds: 600))

@@ -19,7 +19,7 @@ import Testing
         let start = try TestPlace.timestamp(now)
         #expect(outcome.error == "HTTP 429 from \(CurlURL.redacted(peer.url("/"))) (page 1): slow down; Retry-After 7200 s")
         let retryAt = try #require(outcome.retryAt)
-        #expect(retryAt >= start.adding(seconds: 7200), "never sooner than Retry-After, though the backoff window is 1 min")
+        #expect(retryAt >= start.adding(seconds: 7200), "never sooner than Retry-After, though the backoff is at most 1 min")
         #expect(try place.store().feedRetryAt(name: "la-api") == retryAt, "stored for the service, across restarts")
         let health = try place.health(now: now)
         #expect(health.state == .failing)
@@ -47,6 +47,20 @@ import Testing
         #expect(retryAt.millis >= answered.millis + 2000 - 50,
                 "retry at \(retryAt), \(Double(retryAt.millis - answered.millis) / 1000) s after the 429's answer")
         #expect(try place.int("SELECT count(*) FROM advice") == 2, "page 1 applied")
+    }
+
+    /// An endpoint that says it is busy without saying for how long is asked again
+    /// after about one `every` (0.9-1×), never sooner.
+    @Test func aBusyAnswerWithoutRetryAfterWaitsAboutOneInterval() async throws {
+        let peer = try FeedPeer()
+        let place = try TestPlace()
+        try place.configure(http: [HTTPFeedSpec(url: peer.url("/status/503?body=busy"), every: "10m")])
+        let now = Self.realNow()
+        let began = Date()
+        let outcome = try await place.poll("la-api", now: now)
+        let took = Int(Date().timeIntervalSince(began).rounded(.up))
+        let delay = Int((try #require(outcome.retryAt).millis - (try TestPlace.timestamp(now)).millis) / 1000)
+        #expect(delay >= 540 && delay <= 600 + took, "\(delay) s")
     }
 
     @Test func aRetryAfterDateIsHonoured() async throws {
@@ -81,13 +95,14 @@ import Testing
             let took = Int(Date().timeIntervalSince(began).rounded(.up))
             let retryAt = try #require(outcome.retryAt)
             let delay = Int((retryAt.millis - start.millis) / 1000)
-            // Full jitter: anywhere in (0, 60 s × 2^(n-1)], capped at one hour.
-            let window = min(60 << (attempt - 1), 3600)
-            #expect(delay >= 1 && delay <= window + took, "attempt \(attempt): \(delay) s not in 1...\(window) (+ \(took) s polling)")
+            // The window's second half: 7 s (an eighth of every) × 2^(n-1), at most every.
+            let window = min(7 << (attempt - 1), 60)
+            #expect(delay >= window / 2 && delay <= window + took,
+                    "attempt \(attempt): \(delay) s not in \(window / 2)...\(window) (+ \(took) s polling)")
             windows.append(window)
             #expect(try place.health(now: start.description).consecutiveFailures == attempt)
         }
-        #expect(windows.last == 3600)
+        #expect(windows.last == 60, "never longer than every: polling resumes within one interval of recovery")
         try FileManager.default.removeItem(atPath: flag)
         let recovered = try await place.poll("la-api", now: start.description)
         #expect(recovered.error == nil)

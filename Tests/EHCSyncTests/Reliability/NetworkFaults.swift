@@ -170,7 +170,7 @@ enum FaultProbe {
 }
 
 /// The backoff window the README promises after `failures` failures in a row of a feed
-/// polled every `every` seconds: from `every`, doubling, up to an hour (or `every`).
+/// polled every `every` seconds: from an eighth of `every`, doubling, up to `every`.
 func feedBackoffWindow(every: Double, failures: Int) -> Double {
-    min(every * pow(2, Double(max(failures, 1) - 1)), max(every, 3600))
+    min(max((every / 8).rounded(.down), 1) * pow(2, Double(max(failures, 1) - 1)), every)
 }
