@@ -9,9 +9,12 @@ implementation) and appends one JSON line per request to --spool:
     python3 webhook_peer.py --port 0 --secret-file S --spool F
 
 Paths: /ok answers 200; /flaky answers 500 (Retry-After: 1) to the first request of
-each webhook-id and 200 after; /bad answers 400; /slow answers 429 with Retry-After: 120.
+each webhook-id and 200 after; /bad answers 400; /slow answers 429 with Retry-After: 120;
+/hold?ms=N records the request, then waits a random 0 to N ms before answering 200 (so a
+sender killed in that time has sent but not yet recorded the delivery).
 """
-import argparse, base64, hashlib, hmac, json, sys, threading
+import argparse, base64, hashlib, hmac, json, random, sys, threading, time
+from urllib.parse import parse_qs, urlsplit
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 seen = set()
@@ -53,6 +56,9 @@ class Handler(BaseHTTPRequestHandler):
             status, extra = 500, {"Retry-After": "1"}
         elif self.path == "/slow":
             status, extra = 429, {"Retry-After": "120"}
+        elif urlsplit(self.path).path == "/hold":
+            hold = float(parse_qs(urlsplit(self.path).query).get("ms", ["100"])[0])
+            time.sleep(random.uniform(0, hold) / 1000)
         reply = b"error: try later\n" if status >= 400 else b"ok\n"
         self.send_response(status)
         for k, v in extra.items():
