@@ -10,10 +10,12 @@ implementation) and appends one JSON line per request to --spool:
 
 Paths: /ok answers 200; /flaky answers 500 (Retry-After: 1) to the first request of
 each webhook-id and 200 after; /bad answers 400; /slow answers 429 with Retry-After: 120;
-/hold?ms=N records the request, then waits a random 0 to N ms before answering 200 (so a
-sender killed in that time has sent but not yet recorded the delivery).
+/hold?before=M&ms=N waits a random 0 to M ms, then takes the request only if the sender
+is still connected (one killed in that time has not delivered: nothing is recorded), then
+records it and waits a random 0 to N ms before answering 200 (one killed in that time has
+delivered but not yet recorded the delivery).
 """
-import argparse, base64, hashlib, hmac, json, random, sys, threading, time
+import argparse, base64, hashlib, hmac, json, random, socket, sys, threading, time
 from urllib.parse import parse_qs, urlsplit
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -36,6 +38,12 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
+        if urlsplit(self.path).path == "/hold":
+            before = float(parse_qs(urlsplit(self.path).query).get("before", ["0"])[0])
+            time.sleep(random.uniform(0, before) / 1000)
+            if not self.sender_connected():
+                self.close_connection = True
+                return
         msg_id = self.headers.get("webhook-id", "")
         ts = self.headers.get("webhook-timestamp", "")
         sig = self.headers.get("webhook-signature", "")
@@ -66,6 +74,16 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(reply)))
         self.end_headers()
         self.wfile.write(reply)
+
+
+    def sender_connected(self):
+        """False once the sender has closed its end (it was killed): a peek sees EOF or a reset."""
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b""
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
 
 
 def main():

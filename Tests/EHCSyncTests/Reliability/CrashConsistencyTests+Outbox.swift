@@ -6,11 +6,14 @@ import Testing
 
 /// Crash consistency of the outbox (SPEC §2, §5, §6): `ehcsync sync --now DAY` plans the
 /// day's reminders, escalations and digest and delivers them through signed webhooks to
-/// `webhook_peer.py`, which records each delivery and then holds its answer for a random
-/// moment, so many kills land between sending and recording. Each day's run is killed
-/// at random and restarted until one finishes; then the next day.
+/// `webhook_peer.py`, which holds each request for a random moment before taking it
+/// (a sender killed then has not delivered) and again after recording it before it
+/// answers (a sender killed then has delivered but not recorded it), so many kills land
+/// on either side of a delivery. Each day's run is killed at random and restarted until
+/// one finishes; then the next day.
 extension CrashConsistencyTests {
-    /// Outbox trial size: requests, and the receiver's longest hold (ms).
+    /// Outbox trial size: requests, and the receiver's longest hold (ms) before taking a
+    /// request and again before answering it.
     static var outboxRequests: Int { ReliabilityScale.isFull ? 200 : 30 }
     static let holdMillis = 150
     static let noticeRequestDates = ["2026-01-05", "2026-01-07", "2026-01-12"]
@@ -58,7 +61,7 @@ extension CrashConsistencyTests {
         try "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n".write(toFile: secretPath, atomically: true, encoding: .utf8)
         let receiver = try PeerProcess("webhook_peer.py", ["--secret-file", secretPath, "--spool", spool])
         defer { receiver.stop() }
-        try place.configure([.la()], extra: Self.noticesYAML(hook: { receiver.url("/hold?ms=\(Self.holdMillis)&to=\($0)") },
+        try place.configure([.la()], extra: Self.noticesYAML(hook: { receiver.url("/hold?before=\(Self.holdMillis)&ms=\(Self.holdMillis)&to=\($0)") },
                                                             secret: secretPath))
         var requests: [(id: String, service: String, requestedOn: String)] = []
         for n in 0..<Self.outboxRequests {
@@ -76,7 +79,7 @@ extension CrashConsistencyTests {
         var runSeconds = 1.0
         for day in days {
             var loop = KillLoop(arguments: ["sync", "--config", place.configPath, "--now", day + "T10:00:00Z"], seed: seed, rng: rng)
-            let figures = try loop.run(spread: { runSeconds * 1.3 }, cap: 5, done: { true })
+            let figures = try loop.run(spread: { runSeconds * 1.6 }, cap: 5, done: { true })
             rng = loop.rng
             runSeconds = max(0.2, figures.lastRunSeconds)
             total.kills += figures.kills

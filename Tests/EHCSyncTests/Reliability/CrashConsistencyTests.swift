@@ -136,7 +136,8 @@ import Testing
                 let outcomes = expected.outcomes[index]
                 let want = [String(files[index].count), String(outcomes.filter { $0 == .created || $0 == .updated }.count),
                             String(outcomes.filter { $0 == .unchanged }.count), String(outcomes.filter { $0 == .stale }.count), "0"]
-                if Array(row[3...]).map({ $0 ?? "-" }) != want { faults.append("\(name) counts \(row[3...]) expected \(want)") }
+                let counts = Array(row[3...]).map { $0 ?? "-" }
+                if counts != want { faults.append("\(name) counts \(counts) expected \(want)") }
             case "duplicate":
                 if applied[name] == nil { faults.append("\(name) recorded as a duplicate before it was applied") }
                 if applied[name]?[1] != row[1] { faults.append("\(name) duplicate of other content") }
