@@ -9,12 +9,17 @@ implementation) and appends one JSON line per request to --spool:
     python3 webhook_peer.py --port 0 --secret-file S --spool F [--control FILE]
 
 Paths: /ok answers 200; /flaky answers 500 (Retry-After: 1) to the first request of
-each webhook-id and 200 after; /bad answers 400; /slow answers 429 with Retry-After: 120.
+each webhook-id and 200 after; /bad answers 400; /slow answers 429 with Retry-After: 120;
+/hold?before=M&ms=N waits a random 0 to M ms, then takes the request only if the sender
+is still connected (one killed in that time has not delivered: nothing is recorded), then
+records it and waits a random 0 to N ms before answering (one killed in that time has
+delivered but not yet recorded the delivery).
 --control names a file the test rewrites, read at each request: "503" or "500 2" (a
 status, and a Retry-After in seconds) answers every request so; empty or missing: the
 path decides. Each spool line also has the "status" answered.
 """
-import argparse, base64, hashlib, hmac, json, sys, threading
+import argparse, base64, hashlib, hmac, json, random, socket, sys, threading, time
+from urllib.parse import parse_qs, urlsplit
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 seen = set()
@@ -36,6 +41,13 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
+        hold = urlsplit(self.path).path == "/hold"
+        if hold:
+            before = float(parse_qs(urlsplit(self.path).query).get("before", ["0"])[0])
+            time.sleep(random.uniform(0, before) / 1000)
+            if not self.sender_connected():
+                self.close_connection = True
+                return
         msg_id = self.headers.get("webhook-id", "")
         ts = self.headers.get("webhook-timestamp", "")
         sig = self.headers.get("webhook-signature", "")
@@ -62,6 +74,9 @@ class Handler(BaseHTTPRequestHandler):
                 f.write(json.dumps({"path": self.path, "id": msg_id, "timestamp": ts, "signature_ok": ok,
                                     "content_type": self.headers.get("Content-Type", ""),
                                     "body": body.decode("utf-8"), "status": status}) + "\n")
+        if hold:
+            ms = float(parse_qs(urlsplit(self.path).query).get("ms", ["100"])[0])
+            time.sleep(random.uniform(0, ms) / 1000)
         reply = b"error: try later\n" if status >= 400 else b"ok\n"
         self.send_response(status)
         for k, v in extra.items():
@@ -69,6 +84,15 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(reply)))
         self.end_headers()
         self.wfile.write(reply)
+
+    def sender_connected(self):
+        """False once the sender has closed its end (it was killed): a peek sees EOF or a reset."""
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b""
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
 
 
 def control():
