@@ -16,14 +16,16 @@ public struct FeedPollTiming: Sendable {
 
     /// `every` × a factor drawn uniformly from `1 - spread ... 1 + spread`; after a
     /// failed HTTP poll, no sooner than the feed's backoff (`retryAt`, which honours
-    /// `Retry-After`).
+    /// `Retry-After`). `retryAt` is a moment on the service's clock, `now`; with a test
+    /// clock running `rate` times real time, the wait is that many times shorter.
     public static func jittered(spread: Double = 0.1,
                                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-                                now: @escaping @Sendable () -> Timestamp = { Timestamp(Date()) }) -> FeedPollTiming {
+                                now: @escaping @Sendable () -> Timestamp = { Timestamp(Date()) },
+                                rate: Double = 1) -> FeedPollTiming {
         FeedPollTiming { feed, outcome in
             let regular = Double(feed.everySeconds) * (1 - spread + 2 * spread * random())
             guard let retryAt = outcome.retryAt else { return regular }
-            return max(regular, Double(retryAt.millis - now().millis) / 1000)
+            return max(regular, Double(retryAt.millis - now().millis) / 1000 / rate)
         }
     }
 }
