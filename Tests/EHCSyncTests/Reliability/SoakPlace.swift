@@ -28,12 +28,16 @@ final class SoakPlace {
 
     /// The config: four feeds polled every 2 s, reminders, two escalation steps, conflict
     /// and dispute alerts and a weekday digest, to `.eml` files and a signed webhook.
-    func writeConfig(webhookURL: String) throws {
+    /// `extraFeeds` (items of `feeds:`), `commissionerChannels` and `extraChannels`
+    /// (entries of `channels:`) add to it, as YAML indented as in the file.
+    func writeConfig(webhookURL: String, extraFeeds: String = "", commissionerChannels: [String] = ["icb-mail"],
+                     extraChannels: String = "", logLevel: String = "info") throws {
         let from = "EHC Sync <ehcsync@soak.example>"
         let text = """
             store: "\(storePath)"
             timezone: Europe/London
             metrics_file: "\(metricsPath)"
+            log_level: \(logLevel)
             feeds:
               - name: la-csv
                 role: la
@@ -57,7 +61,7 @@ final class SoakPlace {
                 defaults: { provider_ods: RXY }
                 folder: { path: "\(folder("rxy"))", pattern: "*.json", ready: stable, settle_seconds: 0 }
                 format: json
-            notices:
+            \(extraFeeds)notices:
               due_soon_days: 7
               reminders_before_due_days: [14, 7, 2]
               escalations:
@@ -68,7 +72,7 @@ final class SoakPlace {
               digest: { at: "07:30", weekdays_only: true, to: [dco, commissioner] }
             recipients:
               dco: { channels: [dco-mail, dco-hook] }
-              commissioner: { channels: [icb-mail] }
+              commissioner: { channels: [\(commissionerChannels.joined(separator: ", "))] }
               rbt-salt: { for: { provider_ods: RBT, service: salt }, channels: [salt-mail] }
               rxy-team: { for: { provider_ods: RXY }, channels: [rxy-hook] }
             channels:
@@ -77,7 +81,7 @@ final class SoakPlace {
               salt-mail: { email_file: { dir: "\(outbox)", from: "\(from)", to: [salt@soak.example] } }
               dco-hook: { webhook: { url: "\(webhookURL)", secret_file: "\(webhookSecretPath)" } }
               rxy-hook: { webhook: { url: "\(webhookURL)", secret_file: "\(webhookSecretPath)" } }
-
+            \(extraChannels)
             """
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
@@ -95,14 +99,14 @@ final class SoakPlace {
     /// Waits until no drop folder holds a file (only `processed/` and `rejected/`).
     func waitDrained(seconds: Double) async throws -> Bool {
         let start = Date()
-        while Date().timeIntervalSince(start) < seconds {
+        while true {
             let left = SoakDay.feeds.flatMap { feed in
                 ((try? FileManager.default.contentsOfDirectory(atPath: folder(feed))) ?? []).filter { $0 != "processed" && $0 != "rejected" }
             }
             if left.isEmpty { return true }
+            if Date().timeIntervalSince(start) >= seconds { return false }
             try await Task.sleep(for: .milliseconds(250))
         }
-        return false
     }
 
     /// Where each taken file ended, by `FEED/NAME`: `processed` (any day) or `rejected`,
