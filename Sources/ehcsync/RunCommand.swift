@@ -23,6 +23,13 @@ struct Run: AsyncParsableCommand {
             errors.issues.forEach { stderr($0.description) }
             throw Exit.config
         }
+        let clock: ServiceClock
+        switch ServiceClock.from(environment: environment, zone: settings.config.timeZone) {
+        case .success(let chosen): clock = chosen
+        case .failure(let error):
+            stderr("ehcsync: \(error)")
+            throw Exit.usage
+        }
         let logger = makeLogger()
         StderrLogHandler.setLevel(settings.config.logLevel)
         let lock: StoreLock
@@ -32,7 +39,8 @@ struct Run: AsyncParsableCommand {
         }
         let db = try openStore(settings.config)
         do {
-            try await ServiceRunner.run(settings: settings, db: db, configPath: path, environment: environment, logger: logger)
+            try await ServiceRunner.run(settings: settings, db: db, configPath: path, environment: environment, logger: logger,
+                                        clock: clock)
         } catch {
             logger.critical("the service stopped on an error: \(error)")
             throw ExitCode.failure

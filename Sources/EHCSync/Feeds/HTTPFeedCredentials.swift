@@ -33,8 +33,12 @@ struct HTTPFeedCredentials {
         }
     }
 
-    /// Every secret value, for redaction.
-    var secrets: [String] { [bearerToken, basic?.password].compactMap { $0 } }
+    /// Every secret value, for redaction: the token, the password, and the basic
+    /// credential as it goes on the wire (`base64(user:password)`), which a server that
+    /// echoes its request headers sends back and which gives the password to anyone.
+    var secrets: [String] {
+        [bearerToken, basic?.password, basic.map { Data("\($0.user):\($0.password)".utf8).base64EncodedString() }].compactMap { $0 }
+    }
 
     /// Puts the credentials on `request`.
     func apply(to request: inout HTTPRequest) {

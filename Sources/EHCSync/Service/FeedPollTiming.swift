@@ -16,13 +16,16 @@ public struct FeedPollTiming: Sendable {
 
     /// `every` × a factor drawn uniformly from `1 - spread ... 1 + spread`; after a
     /// failed HTTP poll, the feed's backoff (`retryAt`: at most about `every`, or
-    /// longer when the server's `Retry-After` says so).
+    /// longer when the server's `Retry-After` says so). `retryAt` is a moment on the
+    /// service's clock, `now`; with a test clock running `rate` times real time, the
+    /// wait is that many times shorter.
     public static func jittered(spread: Double = 0.1,
                                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-                                now: @escaping @Sendable () -> Timestamp = { Timestamp(Date()) }) -> FeedPollTiming {
+                                now: @escaping @Sendable () -> Timestamp = { Timestamp(Date()) },
+                                rate: Double = 1) -> FeedPollTiming {
         FeedPollTiming { feed, outcome in
             guard let retryAt = outcome.retryAt else { return Double(feed.everySeconds) * (1 - spread + 2 * spread * random()) }
-            return Double(retryAt.millis - now().millis) / 1000
+            return Double(retryAt.millis - now().millis) / 1000 / rate
         }
     }
 }

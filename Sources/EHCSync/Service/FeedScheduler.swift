@@ -40,10 +40,10 @@ public struct FeedScheduler: ServiceLifecycle.Service, CustomStringConvertible {
         var timetable = FeedTimetable(feeds: settings.config.feeds, now: seconds())
         // An HTTP feed that was backing off when the service last stopped waits out its
         // stored retry time, rather than polling at once.
-        let started = Timestamp(Date())
+        let started = runtime.clock.now()
         for feed in settings.config.feeds {
             guard case .http = feed.transport, let retryAt = try? runtime.db.feedRetryAt(name: feed.name), retryAt > started else { continue }
-            timetable.postpone(feed.name, until: seconds() + Double(retryAt.millis - started.millis) / 1000)
+            timetable.postpone(feed.name, until: seconds() + runtime.clock.realSeconds(until: retryAt))
         }
         let finishedPolls = PollMailbox()
         await withGracefulShutdownHandler {
@@ -78,7 +78,7 @@ public struct FeedScheduler: ServiceLifecycle.Service, CustomStringConvertible {
                         let engine = engine, runtime = runtime
                         polls.addTask {
                             let outcome = await withTaskExecutorPreference(runtime.storeWorker) {
-                                await engine.pollFeed(feed, now: Timestamp(Date()), wallClock: Date())
+                                await engine.pollFeed(feed, now: runtime.clock.now(), wallClock: Date())
                             }
                             finishedPolls.put(feed, outcome)
                             runtime.schedulerBell.ring()
@@ -108,7 +108,7 @@ public struct FeedScheduler: ServiceLifecycle.Service, CustomStringConvertible {
         let feeds = due.compactMap { name in config.feeds.first { $0.name == name } }
         if !feeds.isEmpty {
             let outcomes = await unit(feeds.count == 1 ? "polling feed \(feeds[0].name)" : "polling \(feeds.count) feeds") {
-                await engine.pollFeeds(feeds, now: Timestamp(Date()), wallClock: Date())
+                await engine.pollFeeds(feeds, now: runtime.clock.now(), wallClock: Date())
             }
             for outcome in outcomes {
                 guard let feed = feeds.first(where: { $0.name == outcome.name }) else { continue }
@@ -119,14 +119,14 @@ public struct FeedScheduler: ServiceLifecycle.Service, CustomStringConvertible {
         guard !Task.isShuttingDownGracefully else { return }
         let finish = tookFiles || timetable.isFinishDue(at: seconds())
         if finish {
-            let end = await unit("end-of-cycle work") { engine.finishCycle(now: Timestamp(Date())) }
+            let end = await unit("end-of-cycle work") { engine.finishCycle(now: runtime.clock.now()) }
             timetable.finished(at: seconds())
             if end.notices.messagesQueued > 0 { runtime.outboxBell.ring() }
         }
         let previous = runtime.figures
         let duration = seconds() - started
         let figures = await unit("reading the figures") { () -> ServiceFigures in
-            let now = Timestamp(Date())
+            let now = runtime.clock.now()
             do {
                 var figures = try ServiceFigures.read(runtime.db, config: config, now: now, countAdvice: finish || previous.advice == nil,
                                                       previous: previous)

@@ -25,10 +25,10 @@ public struct OutboxService: ServiceLifecycle.Service, CustomStringConvertible {
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let channels = runtime.settings.channels
-                let db = runtime.db, logger = runtime.logger, worker = runtime.deliveryWorker
+                let db = runtime.db, logger = runtime.logger, worker = runtime.deliveryWorker, clock = runtime.clock
                 let batch = await cancelWhenGracefulShutdown { () async -> Int in
                     await withTaskExecutorPreference(worker) {
-                        let r = await OutboxDeliverer(channels: channels).deliverDue(db: db, now: Timestamp(Date()), logger: logger)
+                        let r = await OutboxDeliverer(channels: channels).deliverDue(db: db, now: clock.now(), logger: logger)
                         return r.delivered + r.retrying + r.failed
                     }
                 }
@@ -36,7 +36,7 @@ public struct OutboxService: ServiceLifecycle.Service, CustomStringConvertible {
                 let next = await withTaskExecutorPreference(worker) { try? db.nextOutboxAttempt() }
                 var deadline = ContinuousClock.now + Self.longestWait
                 if let next {
-                    let wait = Duration.milliseconds(max(0, next.millis - Timestamp(Date()).millis))
+                    let wait = Duration.milliseconds(Int64(max(0, clock.realSeconds(until: next) * 1000)))
                     deadline = min(deadline, .now + wait)
                 }
                 await runtime.outboxBell.wait(until: deadline)

@@ -11,12 +11,15 @@ public enum ServiceRunner {
     /// Runs until SIGTERM or SIGINT. The caller has validated `settings`, taken the
     /// store's lock and opened `db`: the service is ready the moment this starts.
     /// `timing` decides when a feed is polled again (the hook for transports that back
-    /// off or honour `Retry-After`).
+    /// off or honour `Retry-After`); `clock` is the service's wall clock (a test clock
+    /// when `EHCSYNC_TEST_CLOCK` is set).
     public static func run(settings: ServiceSettings, db: AppDatabase, configPath: String,
                            environment: [String: String], logger: Logger,
-                           timing: FeedPollTiming = .jittered()) async throws {
+                           clock: ServiceClock = .system, timing: FeedPollTiming? = nil) async throws {
+        if let warning = clock.warning { logger.warning("\(warning)") }
         let runtime = ServiceRuntime(settings: settings, db: db, notifier: SystemdNotifier(environment: environment),
-                                     logger: logger, timing: timing)
+                                     logger: logger, timing: timing ?? .jittered(now: { clock.now() }, rate: clock.rate),
+                                     clock: clock)
         // Installed before READY=1 (sent when the group starts), so a reload asked for
         // at once is never lost nor kills the process with SIGHUP's default action.
         let hangups = await UnixSignalsSequence(trapping: .sighup)

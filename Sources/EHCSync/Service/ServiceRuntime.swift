@@ -21,6 +21,8 @@ public final class ServiceRuntime: Sendable {
     public let outboxBell = Doorbell()
     /// When a feed is polled again after a poll.
     public let timing: FeedPollTiming
+    /// The service's wall clock: the real time, or a test clock (`ServiceClock`).
+    public let clock: ServiceClock
 
     private struct Shared {
         var settings: ServiceSettings
@@ -31,8 +33,9 @@ public final class ServiceRuntime: Sendable {
     private let shared: Mutex<Shared>
 
     public init(settings: ServiceSettings, db: AppDatabase, notifier: SystemdNotifier, logger: Logger,
-                timing: FeedPollTiming = .jittered()) {
+                timing: FeedPollTiming = .jittered(), clock: ServiceClock = .system) {
         self.db = db
+        self.clock = clock
         self.notifier = notifier
         self.logger = logger
         self.timing = timing

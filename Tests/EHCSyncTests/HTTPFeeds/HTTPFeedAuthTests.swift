@@ -59,6 +59,24 @@ import Testing
         #expect(try await peer.log().first?.headers["authorization"] == expected)
     }
 
+    /// Found by the privacy scan (`PrivacyRunTests`): a server that echoes the request's
+    /// `Authorization: Basic …` header put the base64 of `user:password` (the password,
+    /// to anyone who decodes it) into the error, the log, `status` and the digest.
+    @Test func anEchoedBasicCredentialIsRedactedLikeThePassword() async throws {
+        let peer = try FeedPeer(FeedPeer.laRecords(1))
+        let place = try TestPlace()
+        try "pa:ss word\n".write(toFile: place.root + "/feed-password", atomically: true, encoding: .utf8)
+        let credential = Data("ehcsync:pa:ss word".utf8).base64EncodedString()
+        let body = "denied: Authorization: Basic \(credential) (pa:ss word)".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let (engine, feed) = try Self.engine(place, url: peer.url("/status/401?body=\(body)"),
+                                             auth: "{ basic: { user: ehcsync, password_file: \"\(place.root)/feed-password\" } }",
+                                             credentials: "/nonexistent")
+        let failed = await engine.pollFeed(feed, now: try TestPlace.timestamp(Self.now))
+        let error = try #require(failed.error)
+        #expect(error.contains("denied: Authorization: Basic [redacted] ([redacted])"), "\(error)")
+        #expect(!error.contains(credential) && !error.contains("pa:ss word"))
+    }
+
     @Test func aMissingSecretFileFailsThePollAndNamesTheFile() async throws {
         let peer = try FeedPeer(FeedPeer.laRecords(1))
         let place = try TestPlace()

@@ -11,13 +11,13 @@ final class ServiceProcess {
     var process: Process { command.process }
     var pid: Int32 { command.process.processIdentifier }
 
-    init(config: String, watchdogUSec: Int? = nil, extraEnvironment: [String: String] = [:]) throws {
+    init(config: String, watchdogUSec: Int? = nil, extraEnvironment: [String: String] = [:], executable: String? = nil) throws {
         notify = try NotifySocket()
         var env = EHCSyncBinary.environment
         env["NOTIFY_SOCKET"] = notify.address
         if let watchdogUSec { env["WATCHDOG_USEC"] = String(watchdogUSec) }
         env.merge(extraEnvironment) { _, b in b }
-        command = try EHCSyncBinary.start(["run", "--config", config], environment: env)
+        command = try EHCSyncBinary.start(["run", "--config", config], environment: env, executable: executable)
         let ended = self.ended
         command.process.terminationHandler = { _ in ended.time.withLock { $0 = Date() } }
     }

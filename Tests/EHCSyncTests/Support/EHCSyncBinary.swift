@@ -45,6 +45,16 @@ enum EHCSyncBinary {
     /// The executable's path, or why there is none.
     static func path() throws -> String { try located.get() }
 
+    /// The release executable (`swift build -c release --product ehcsync`), for runs that
+    /// measure the service as it ships (the full soak); never built from here.
+    static func releasePath() throws -> String {
+        let path = packageRoot + "/.build/release/ehcsync"
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestFailure("\(path) is missing: build it first with `swift build -c release --product ehcsync`")
+        }
+        return path
+    }
+
     /// The environment for a child: this one, less what would point `ehcsync` at
     /// another config, store or the journal.
     static var environment: [String: String] {
@@ -63,11 +73,12 @@ enum EHCSyncBinary {
         return try child.finish()
     }
 
-    /// Starts `ehcsync ARGUMENTS` and returns at once (the crash test kills it).
+    /// Starts `ehcsync ARGUMENTS` (the debug build unless `executable` names another)
+    /// and returns at once (the crash test kills it).
     static func start(_ arguments: [String], in directory: String? = nil,
-                      environment: [String: String] = EHCSyncBinary.environment) throws -> RunningCommand {
+                      environment: [String: String] = EHCSyncBinary.environment, executable: String? = nil) throws -> RunningCommand {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try path())
+        process.executableURL = URL(fileURLWithPath: try executable ?? path())
         process.arguments = arguments
         process.environment = environment
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
