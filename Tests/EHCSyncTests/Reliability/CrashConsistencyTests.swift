@@ -73,9 +73,27 @@ import Testing
         report.summary()
     }
 
-    func folderTrial(_ trial: Int, seed: UInt64, report: TrialReport) throws {
+    /// Large files take other paths: from 256 KiB a file is read on a second thread
+    /// while the writer applies it; from 4 MB its rows are checked against the feed's
+    /// marks in memory, and the first into an empty store is written through a rollback
+    /// journal with its indexes built at its end (`AppDatabase.firstLoad`). Kills land
+    /// on those paths here: a few files of 3,500 rows (short), or of 50,000 (full).
+    static var largeFolderSize: FolderSize {
+        ReliabilityScale.isFull ? FolderSize(files: 6, rows: 50_000, pool: 150_000) : FolderSize(files: 3, rows: 3_500, pool: 8_000)
+    }
+
+    @Test(.timeLimit(.minutes(120)))
+    func largeFilesNeitherLoseNorDoubleUnderRandomKills() throws {
+        let report = TrialReport("drop-folder, large files")
+        let base = ReliabilityScale.baseSeed &+ 0x1a7e
+        for trial in 0..<ReliabilityScale.trials(short: 1, full: 10) {
+            try folderTrial(trial, seed: base &+ UInt64(trial), report: report, size: Self.largeFolderSize)
+        }
+        report.summary()
+    }
+
+    func folderTrial(_ trial: Int, seed: UInt64, report: TrialReport, size: FolderSize = folderSize) throws {
         var rng = CrashRecoveryTests.SplitMix(state: seed)
-        let size = Self.folderSize
         let files = Self.generate(size, rng: &rng)
         let expected = CrashOracle.replay(files)
         let place = try TestPlace()
