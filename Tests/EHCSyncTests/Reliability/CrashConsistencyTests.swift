@@ -114,7 +114,7 @@ import Testing
             if let (time, before) = last, before > left { perFile = Date().timeIntervalSince(time) / Double(before - left) }
             last = (Date(), left)
             return max(0.2, Double(left) * perFile * 1.2)
-        }, cap: 8, done: { waiting() == 0 })
+        }, cap: size.rows >= 10_000 ? 90 : 8, done: { waiting() == 0 })
 
         let duplicates = try place.int("SELECT count(*) FROM source_file WHERE outcome = 'duplicate'")
         report.trial(trial, seed: seed, figures, extra: "\(duplicates) files found applied but not moved")
