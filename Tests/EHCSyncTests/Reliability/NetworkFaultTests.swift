@@ -42,7 +42,7 @@ import Testing
         let seed = NetworkFaultScale.seed("endpoint down")
         let every = NetworkFaultScale.pick(1, 2), timeout = NetworkFaultScale.pick(2, 5)
         let outage = Double(NetworkFaultScale.pick(6, 120))
-        var random = FaultRandom(seed: seed ^ 0x5eed)
+        var random = SeededRandom(seed: seed ^ 0x5eed)
         let peer = try FeedPeer(faults: true)
         let la = try ChangingLA(count: 20, seed: seed) { try peer.serve($0) }
         let place = try Self.place(peer, every: every, timeout: timeout)
@@ -114,7 +114,7 @@ import Testing
         let seed = NetworkFaultScale.seed("429 storm")
         let feeds = NetworkFaultScale.pick(2, 24), every = 1
         let storm = Double(NetworkFaultScale.pick(8, 120))
-        var random = FaultRandom(seed: seed ^ 0x429)
+        var random = SeededRandom(seed: seed ^ 0x429)
         let peer = try FeedPeer(faults: true)
         let la = try ChangingLA(count: 15, seed: seed) { try peer.serve($0) }
         let more = (1..<feeds).map {

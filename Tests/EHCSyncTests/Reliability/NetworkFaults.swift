@@ -30,21 +30,6 @@ enum NetworkFaultScale {
     }
 }
 
-/// SplitMix64: small, seeded, the same on every machine.
-struct FaultRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Seconds on `CLOCK_MONOTONIC`, the clock Python's `time.monotonic()` reads: the test
 /// and the peer's log measure on one clock.
 func monotonicSeconds() -> Double {
@@ -61,14 +46,14 @@ func monotonicSeconds() -> Double {
 final class ChangingLA {
     private(set) var records: [String: [String: String]] = [:]
     private var versions: [String: Int] = [:]
-    private var random: FaultRandom
+    private var random: SeededRandom
     private var tick = 0
     private(set) var changes = 0
     private let publish: ([[String: String]]) throws -> Void
     static let start = Date(timeIntervalSince1970: 1_772_445_600)  // 2026-03-02T10:00:00Z
 
     init(count: Int, seed: UInt64, publish: @escaping ([[String: String]]) throws -> Void) throws {
-        random = FaultRandom(seed: seed)
+        random = SeededRandom(seed: seed)
         self.publish = publish
         for _ in 0..<count { add() }
         try publish(all)

@@ -253,7 +253,8 @@ struct SoakDay {
 }
 
 /// SplitMix64: a small seeded generator, so a run can be replayed from its printed seed.
-struct SeededRandom {
+/// Shared by the reliability harnesses (the soak, the network faults).
+struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }
