@@ -17,10 +17,15 @@ extension String {
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
         while start < end, isSpace(utf8[start]) { start = utf8.index(after: start) }
         while end > start, isSpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
-        // A non-ASCII byte at either end may be a Unicode space (a no-break space pasted
-        // from Excel): let Foundation decide those rare cases.
+        // A non-ASCII character at either end may be a Unicode space (a no-break space
+        // pasted from Excel): Foundation trims those rare cases. A letter such as the
+        // "é" ending a name is not one, and needs no trip through NSString.
         if start < end, utf8[start] >= 0x80 || utf8[utf8.index(before: end)] >= 0x80 {
-            return String(self[start..<end]).trimmingCharacters(in: .whitespacesAndNewlines)
+            let inner = self[start..<end].unicodeScalars
+            if let first = inner.first, let last = inner.last,
+               first.properties.isWhitespace || last.properties.isWhitespace || first.value == 0x85 || last.value == 0x85 {
+                return String(self[start..<end]).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
         }
         if start == utf8.startIndex && end == utf8.endIndex { return self }
         return String(self[start..<end])

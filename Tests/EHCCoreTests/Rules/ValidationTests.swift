@@ -106,7 +106,9 @@ import Testing
 
 @Suite struct TrimTests {
     @Test(arguments: [("  a b \t", "a b"), ("abc", "abc"), ("\r\nx\n", "x"), ("   ", ""), ("", ""),
-                      ("\u{00A0}LA-1\u{00A0}", "LA-1"), ("é ", "é"), (" Zoë", "Zoë")])
+                      ("\u{00A0}LA-1\u{00A0}", "LA-1"), ("é ", "é"), (" Zoë", "Zoë"),
+                      ("\u{2003}Zoë\u{3000}", "Zoë"), ("Zoë\u{0085}", "Zoë"), (" \u{00A0} x\u{202F}", "x"),
+                      ("Ø", "Ø"), ("Renée", "Renée"), ("José\u{0301}", "José\u{0301}"), ("\u{00A0}", "")])
     func trimsWhiteSpaceIncludingNoBreakSpaces(input: String, expected: String) {
         #expect(input.trimmedASCIIWhitespace == expected)
     }
