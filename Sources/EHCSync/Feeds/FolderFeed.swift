@@ -127,7 +127,7 @@ public struct FolderFeed {
                             if case .header = record { filter?.columns = preparer.hashedColumns }
                             try emit(prepared)
                         }
-                    }, consume: { prepared in
+                    }, consume: { (prepared: consuming RecordPreparer.Prepared) in
                         try store.checkInterrupted()
                         try ingestor.ingest(prepared)
                     })

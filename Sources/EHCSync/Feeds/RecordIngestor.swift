@@ -150,8 +150,8 @@ final class RecordIngestor {
     }
 
     /// Applies one record prepared here or on another thread.
-    func ingest(_ prepared: RecordPreparer.Prepared) throws {
-        switch prepared {
+    func ingest(_ prepared: consuming RecordPreparer.Prepared) throws {
+        switch consume prepared {
         case .nothing:
             return
         case .knownUnchanged:

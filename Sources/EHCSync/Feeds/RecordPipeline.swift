@@ -10,7 +10,7 @@ import Foundation
 /// producer thread has ended, so nothing outlives the transaction it feeds.
 final class RecordPipeline<Item: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var batches: [[Item]] = []
+    private var batches: [Batch] = []
     private var finished = false
     private var cancelled = false
     private var producerError: (any Error)?
@@ -27,8 +27,8 @@ final class RecordPipeline<Item: Sendable>: @unchecked Sendable {
 
     /// Runs `produce` on a new thread, calling `consume` here for each item it emits.
     static func run(capacity: Int = 8, batchSize: Int = 256,
-                    produce: @escaping @Sendable (_ emit: (Item) throws -> Void) throws -> Void,
-                    consume: (Item) throws -> Void) throws {
+                    produce: @escaping @Sendable (_ emit: (consuming Item) throws -> Void) throws -> Void,
+                    consume: (consuming Item) throws -> Void) throws {
         let pipe = RecordPipeline(capacity: capacity, batchSize: batchSize)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
@@ -40,11 +40,8 @@ final class RecordPipeline<Item: Sendable>: @unchecked Sendable {
         thread.start()
         defer { done.wait() }
         do {
-            while var batch = try pipe.next() {
-                // Each item is moved out of its batch, not copied and then destroyed
-                // with the batch: a prepared record holds a few dozen references.
-                batch.reverse()
-                while let item = batch.popLast() { try consume(item) }
+            while let batch = try pipe.next() {
+                while let item = batch.take() { try consume(item) }
             }
         } catch {
             pipe.stop()
@@ -52,15 +49,14 @@ final class RecordPipeline<Item: Sendable>: @unchecked Sendable {
         }
     }
 
-    private func produce(_ body: (_ emit: (Item) throws -> Void) throws -> Void) {
-        var batch: [Item] = []
-        batch.reserveCapacity(batchSize)
+    private func produce(_ body: (_ emit: (consuming Item) throws -> Void) throws -> Void) {
+        var batch = Batch(capacity: batchSize)
         do {
-            try body { item in
+            try body { (item: consuming Item) in
                 batch.append(item)
-                if batch.count == batchSize {
+                if batch.isFull {
                     try push(batch)
-                    batch.removeAll(keepingCapacity: true)
+                    batch = Batch(capacity: batchSize)
                 }
             }
             if !batch.isEmpty { try push(batch) }
@@ -74,7 +70,7 @@ final class RecordPipeline<Item: Sendable>: @unchecked Sendable {
         }
     }
 
-    private func push(_ batch: [Item]) throws {
+    private func push(_ batch: Batch) throws {
         condition.lock()
         defer { condition.unlock() }
         while batches.count >= capacity && !cancelled { condition.wait() }
@@ -92,7 +88,7 @@ final class RecordPipeline<Item: Sendable>: @unchecked Sendable {
     }
 
     /// The next batch, nil at the end; rethrows the producer's error after its items.
-    private func next() throws -> [Item]? {
+    private func next() throws -> Batch? {
         condition.lock()
         defer { condition.unlock() }
         while batches.isEmpty && !finished { condition.wait() }
@@ -103,6 +99,43 @@ final class RecordPipeline<Item: Sendable>: @unchecked Sendable {
         }
         if let producerError { throw producerError }
         return nil
+    }
+
+    /// Items handed from one thread to the other as a whole, then taken out one at a
+    /// time. Each item is moved in and moved out, never copied: a prepared record holds
+    /// a few dozen references, and copying it cost a retain and a release of each, on
+    /// both threads.
+    private final class Batch: @unchecked Sendable {
+        private let items: UnsafeMutablePointer<Item>
+        private let capacity: Int
+        private var count = 0
+        private var taken = 0
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            items = .allocate(capacity: capacity)
+        }
+
+        deinit {
+            (items + taken).deinitialize(count: count - taken)
+            items.deallocate()
+        }
+
+        var isFull: Bool { count == capacity }
+        var isEmpty: Bool { count == 0 }
+
+        func append(_ item: consuming Item) {
+            precondition(count < capacity)
+            (items + count).initialize(to: item)
+            count += 1
+        }
+
+        /// The next item, moved out; nil when all are taken.
+        func take() -> Item? {
+            guard taken < count else { return nil }
+            defer { taken += 1 }
+            return (items + taken).move()
+        }
     }
 
     private func stop() {

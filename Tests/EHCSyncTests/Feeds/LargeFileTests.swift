@@ -1,5 +1,6 @@
 import EHCCore
 import Foundation
+import Synchronization
 import Testing
 @testable import EHCSync
 
@@ -97,5 +98,38 @@ import Testing
             })
         }
         #expect(seen == 101)
+    }
+
+    /// Counts the instances alive, so a test can see each item freed exactly once.
+    final class Tracked: Sendable {
+        static let alive = Atomic<Int>(0)
+        let n: Int
+        init(_ n: Int) { self.n = n; Self.alive.add(1, ordering: .relaxed) }
+        deinit { Self.alive.subtract(1, ordering: .relaxed) }
+    }
+
+    /// Items are moved through the batches by hand (`Batch`): every one is freed once,
+    /// whether it was consumed, or left in a batch or in the queue when the consumer stopped.
+    @Test func everyItemIsFreedOnceWhetherTakenOrLeft() {
+        var taken: [Int] = []
+        try? RecordPipeline<Tracked>.run(capacity: 2, batchSize: 8, produce: { emit in
+            for i in 0..<1_000 { try emit(Tracked(i)) }
+        }, consume: { item in taken.append(item.n) })
+        #expect(taken == Array(0..<1_000))
+        #expect(Tracked.alive.load(ordering: .relaxed) == 0)
+
+        var held: [Tracked] = []
+        #expect(throws: Boom(at: 11)) {
+            try RecordPipeline<Tracked>.run(capacity: 3, batchSize: 8, produce: { emit in
+                for i in 0..<1_000 { try emit(Tracked(i)) }
+            }, consume: { item in
+                held.append(item)
+                if item.n == 11 { throw Boom(at: 11) }
+            })
+        }
+        #expect(held.map(\.n) == Array(0...11))
+        #expect(Tracked.alive.load(ordering: .relaxed) == 12)
+        held.removeAll()
+        #expect(Tracked.alive.load(ordering: .relaxed) == 0)
     }
 }
