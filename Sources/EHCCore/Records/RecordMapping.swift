@@ -23,12 +23,10 @@ public struct RecordMapping: Sendable {
         self.datePattern = datePattern
         self.timeZone = timeZone
         // Lower-cased lookups so `Sent`, `SENT` and ` sent ` all map.
-        var folded: [CanonicalField: [String: String]] = [:]
-        var exact: [CanonicalField: [String: String]] = [:]
+        var maps = [ValueMap?](repeating: nil, count: CanonicalField.allCases.count)
         for (field, map) in values {
             var m: [String: String] = [:]
             for (k, v) in map { m[k.trimmingCharacters(in: .whitespaces).lowercased()] = v }
-            folded[field] = m
             // A value written as the config writes it maps as its folded form does,
             // without lower-casing it first.
             var e: [String: String] = [:]
@@ -36,15 +34,20 @@ public struct RecordMapping: Sendable {
                 let trimmed = k.trimmingCharacters(in: .whitespaces)
                 e[trimmed] = m[trimmed.lowercased()]
             }
-            exact[field] = e
+            maps[field.ordinal] = ValueMap(exact: e, folded: m)
         }
-        foldedValues = folded
-        exactValues = exact
+        valueMaps = maps
     }
 
-    let foldedValues: [CanonicalField: [String: String]]
-    /// `values` by each key as written (trimmed), to the same value as `foldedValues`.
-    let exactValues: [CanonicalField: [String: String]]
+    /// One field's `values`: by each key as written (trimmed), and lower-cased.
+    struct ValueMap: Sendable {
+        let exact: [String: String]
+        let folded: [String: String]
+    }
+
+    /// `values` by field ordinal: an array, not a dictionary, as every field of every
+    /// record asks it.
+    let valueMaps: [ValueMap?]
 
     /// Fields that must be present in every record of this role.
     public var requiredFields: [CanonicalField] { role == .la ? [.request_id] : [] }
@@ -53,7 +56,7 @@ public struct RecordMapping: Sendable {
     /// why not. Personal values are never echoed in messages.
     public func canonical(_ field: CanonicalField, _ raw: String) -> Result<String, FieldProblem> {
         var text = raw.trimmedASCIIWhitespace
-        if let map = foldedValues[field], let mapped = exactValues[field]?[text] ?? map[text.lowercasedIfNeeded] { text = mapped }
+        if let map = valueMaps[field.ordinal], let mapped = map.exact[text] ?? map.folded[text.lowercasedIfNeeded] { text = mapped }
         switch field.kind {
         case .requestID:
             guard text.count <= 64, text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
