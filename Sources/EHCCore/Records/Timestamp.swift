@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An instant, kept as milliseconds since the Unix epoch so that observations sort exactly.
 public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -75,11 +76,19 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// the first occurrence (summer time) is taken; in the spring gap, the offset before
     /// the change.
     static func offset(ofLocal localSeconds: Int64, in zone: TimeZone) -> Int {
+        let hour = localSeconds >= 0 ? localSeconds / 3600 : (localSeconds - 3599) / 3600
+        if let known = LocalOffsetCache.shared.offset(hour: hour, zone: zone.identifier) { return known }
         func offsetAt(_ utcSeconds: Int64) -> Int {
             zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utcSeconds)))
         }
         let before = offsetAt(localSeconds - 43_200)
         let after = offsetAt(localSeconds + 43_200)
+        if before == after, offsetAt(localSeconds - Int64(before)) == before {
+            // No change of offset within 12 hours either side, so none within 11 hours
+            // of any time in this local hour: the whole hour has this offset.
+            LocalOffsetCache.shared.remember(before, hour: hour, zone: zone.identifier)
+            return before
+        }
         if offsetAt(localSeconds - Int64(before)) == before { return before }
         if offsetAt(localSeconds - Int64(after)) == after { return after }
         return before
@@ -102,5 +111,31 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public static func local(_ day: CivilDate, minuteOfDay: Int, in zone: TimeZone) -> Timestamp {
         let localSeconds = Int64(day.daysSinceEpoch) * 86_400 + Int64(minuteOfDay * 60)
         return Timestamp(millis: (localSeconds - Int64(offset(ofLocal: localSeconds, in: zone))) * 1000)
+    }
+}
+
+/// The UTC offsets of local hours already worked out, for one zone at a time: a large
+/// file's local timestamps asked the time zone three times each (a third of the time
+/// spent validating a row). Only hours with no change of offset near them are kept.
+final class LocalOffsetCache: Sendable {
+    static let shared = LocalOffsetCache()
+    /// Hours kept before the cache starts again: about 11 years of local hours.
+    static let limit = 100_000
+
+    private struct State {
+        var zone = ""
+        var offsets: [Int64: Int] = [:]
+    }
+    private let state = Mutex(State())
+
+    func offset(hour: Int64, zone: String) -> Int? {
+        state.withLock { $0.zone == zone ? $0.offsets[hour] : nil }
+    }
+
+    func remember(_ offset: Int, hour: Int64, zone: String) {
+        state.withLock { s in
+            if s.zone != zone || s.offsets.count >= Self.limit { s = State(zone: zone) }
+            s.offsets[hour] = offset
+        }
     }
 }

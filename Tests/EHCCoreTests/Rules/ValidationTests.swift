@@ -119,3 +119,43 @@ import Testing
         #expect(input.lowercasedIfNeeded == expected)
     }
 }
+
+/// Local times are turned into instants through a cache of whole local hours
+/// (`LocalOffsetCache`); it must give what asking the zone each time gives, including
+/// around clock changes, in zones that change by half an hour or sit at a half hour,
+/// before 1970, and with zones taking turns.
+@Suite struct LocalOffsetCacheTests {
+    /// The offset as worked out without the cache (the rule `Timestamp.offset` states).
+    static func uncached(_ local: Int64, _ zone: TimeZone) -> Int {
+        func at(_ utc: Int64) -> Int { zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc))) }
+        let before = at(local - 43_200), after = at(local + 43_200)
+        if at(local - Int64(before)) == before { return before }
+        if at(local - Int64(after)) == after { return after }
+        return before
+    }
+
+    @Test(arguments: ["Europe/London", "Australia/Lord_Howe", "Asia/Kolkata", "America/St_Johns"])
+    func cachedOffsetsMatchTheZoneEveryQuarterHour(identifier: String) throws {
+        let zone = try #require(TimeZone(identifier: identifier))
+        let other = try #require(TimeZone(identifier: identifier == "Europe/London" ? "Asia/Kolkata" : "Europe/London"))
+        // 2026 in full, and a stretch of 1968-69 (British Standard Time, before the epoch).
+        let starts: [Int64] = [1_767_225_600 - 86_400, -47_000_000]
+        var mismatches: [String] = []
+        // Forwards, then backwards: a wrongly kept hour shows whichever side is asked first.
+        let steps = Array(0..<(366 * 96))
+        for start in starts {
+            for step in steps + steps.reversed() {
+                let local = start + Int64(step) * 900 + Int64(step % 7) * 61
+                let expected = Self.uncached(local, zone)
+                for _ in 0..<2 where Timestamp.offset(ofLocal: local, in: zone) != expected {
+                    mismatches.append("\(identifier) local \(local)")
+                }
+                // Another zone in between: the cache is for one zone at a time.
+                if step % 500 == 0, Timestamp.offset(ofLocal: local, in: other) != Self.uncached(local, other) {
+                    mismatches.append("\(other.identifier) local \(local)")
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+}
