@@ -89,8 +89,7 @@ public final class AppDatabase: Sendable {
     /// written once, into its place. A crash part-way leaves a journal that the next
     /// open rolls back, as the WAL would: the load is all or nothing either way. For
     /// the load, `synchronous` is `FULL`, as a rollback journal needs to survive a
-    /// power cut, and the pages written go to disk as the load goes (`EarlyWriteback`)
-    /// rather than all at its commit.
+    /// power cut.
     ///
     /// The price: until the transaction commits, other connections cannot read the
     /// store, where the WAL would have shown them the store as it was, which is empty.
@@ -125,7 +124,7 @@ public final class AppDatabase: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
         }
-        return try EarlyWriteback.during(path, body)
+        return try body()
     }
 
     /// The store's journal mode (`wal` but during a first load).

@@ -54,31 +54,6 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: store.path + "-journal"))
     }
 
-    /// The store is synced from a thread of its own while the load runs, and only then.
-    @Test func theStoreIsSyncedAsTheLoadGoesAndNotAfter() throws {
-        struct Stop: Error {}
-        let (store, dir, _) = try FreshStorePathTests.emptyStore()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let syncs = Atomic<Int>(0)
-        let result = EarlyWriteback.during(store.path, interval: 0.01, synced: { syncs.add(1, ordering: .relaxed) }) {
-            Thread.sleep(forTimeInterval: 0.3)
-            return 7
-        }
-        #expect(result == 7)
-        let after = syncs.load(ordering: .relaxed)
-        #expect(after >= 5, "synced \(after) times in 0.3 s at every 0.01 s")
-        #expect(throws: Stop.self) {
-            try EarlyWriteback.during(store.path, interval: 0.01, synced: { syncs.add(1, ordering: .relaxed) }) {
-                Thread.sleep(forTimeInterval: 0.1)
-                throw Stop()
-            }
-        }
-        let stopped = syncs.load(ordering: .relaxed)
-        #expect(stopped > after)
-        Thread.sleep(forTimeInterval: 0.1)
-        #expect(syncs.load(ordering: .relaxed) == stopped, "no sync once the body has returned or thrown")
-    }
-
     @Test func aStoreWithRecordsOrASmallFileKeepsTheWAL() throws {
         let (store, dir, now) = try FreshStorePathTests.emptyStore()
         defer { try? FileManager.default.removeItem(atPath: dir) }
