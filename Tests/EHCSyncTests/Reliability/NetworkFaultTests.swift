@@ -86,10 +86,7 @@ import Testing
                 """)
         }
         let log = try await Self.feedRequests(peer)
-        // A known defect, to be fixed: see `NetworkFaultScale.resumedWalkSkip`.
-        withKnownIssue(NetworkFaultScale.resumedWalkSkip, isIntermittent: true) {
-            #expect(log.allSatisfy { $0.sinceOK != false }, "seed \(seed): a since skipped a record: \(log.filter { $0.sinceOK == false }.map(\.query))")
-        }
+        #expect(log.allSatisfy { $0.sinceOK != false }, "seed \(seed): a since skipped a record: \(log.filter { $0.sinceOK == false }.map(\.query))")
         #expect(log.contains { $0.query["since"] != nil }, "the cursor was used")
         // Each hung request was dropped by the client at its timeout, never left open.
         for hung in log where hung.mode == "hang" && (hung.ended ?? 0) < hangEnded {
@@ -185,10 +182,7 @@ import Testing
                 """)
         }
         let log = try await Self.feedRequests(peer)
-        // A known defect, to be fixed: see `NetworkFaultScale.resumedWalkSkip`.
-        withKnownIssue(NetworkFaultScale.resumedWalkSkip, isIntermittent: true) {
-            #expect(log.allSatisfy { $0.sinceOK != false }, "seed \(seed): a since skipped a record: \(log.filter { $0.sinceOK == false }.map(\.query))")
-        }
+        #expect(log.allSatisfy { $0.sinceOK != false }, "seed \(seed): a since skipped a record: \(log.filter { $0.sinceOK == false }.map(\.query))")
         for name in names {
             let health = try FaultProbe.status(place, feed: name).feed
             #expect(health["state"] as? String == "ok", "\(name) recovered: \(health)")
