@@ -23,6 +23,10 @@ Routes (GET):
                              a Retry-After of S) while the file
                              named by fail_file exists
               delay=S        sleep S seconds before answering
+              swap_page=K&swap_file=NAME   once page K's answer is made (from the
+                             records as they were), the file NAME beside --data, when it
+                             exists, replaces --data: the records change between two
+                             pages of one walk, before the client has page K
     /status/CODE?retry_after=X&body=TEXT   that status, with Retry-After when given
     /html                  200 with an HTML error page
     /truncated?mode=short  200 with JSON cut off in the middle (complete transfer)
@@ -217,6 +221,10 @@ class Handler(http_peer.Handler):
             if "fail_retry_after" in query:
                 headers["Retry-After"] = query["fail_retry_after"]
             return self.answer(status, b"page store offline\nsecond line", headers)
+        if "swap_page" in query and page == int(query["swap_page"]):
+            swap = os.path.join(os.path.dirname(ARGS.data), os.path.basename(query.get("swap_file", "")))
+            if os.path.isfile(swap):
+                os.replace(swap, ARGS.data)
         if paging == "none":
             return self.serve(query, records, json.dumps(records).encode(), headers)
         chunk = records[(page - 1) * size: page * size]

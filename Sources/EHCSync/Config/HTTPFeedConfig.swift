@@ -3,8 +3,9 @@
 public struct HTTPFeedConfig: Sendable, Equatable {
     /// `https://…`, or `http://…` for a loopback host or with `allowInsecureHTTP`.
     public var url: String
-    /// Query parameter carrying the greatest `updated_at` applied so far, if the
-    /// endpoint supports incremental reads.
+    /// Query parameter carrying the greatest `updated_at` applied before the last
+    /// completed walk (`HTTPFeedState.sinceCursor`), if the endpoint supports
+    /// incremental reads.
     public var sinceParam: String?
     /// How to authenticate; secrets are paths, never values.
     public var auth: HTTPAuth

@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// page 7 and never skips or doubles a record.
 ///
 /// One poll: the first page is `url` (plus `since_param` = the greatest `updated_at`
-/// applied so far, and `If-None-Match` / `If-Modified-Since` from the last first page),
+/// applied before the last completed walk, `HTTPFeedState.sinceCursor`, and
+/// `If-None-Match` / `If-Modified-Since` from the last first page),
 /// unless a walk is under way, which resumes at its stored next page. A 304 applies
 /// nothing. Each 200 is decoded in the feed's format (JSON: an array, or an object with
 /// `records` and `next`) and applied through the same `RecordIngestor` as a drop
@@ -103,7 +104,7 @@ public struct HTTPFeed {
         var url = state.nextURL ?? http.url
         var headers = [("Accept", Self.accept(feed.format))]
         if state.nextURL == nil {
-            if let param = http.sinceParam, let cursor = state.cursor { url = Self.adding(param, cursor.description, to: url) }
+            if let param = http.sinceParam, let since = state.sinceCursor { url = Self.adding(param, since.description, to: url) }
             if let etag = state.etag { headers.append(("If-None-Match", etag)) }
             if let lastModified = state.lastModified { headers.append(("If-Modified-Since", lastModified)) }
         }
@@ -147,7 +148,9 @@ public struct HTTPFeed {
                 }
                 next.walkCursor = Self.later(next.walkCursor, applier.greatestUpdatedAt)
                 if next.nextURL == nil {
-                    // The walk is complete: only now may `since` skip what it covered.
+                    // The walk is complete: only now may `since` skip what it covered, and
+                    // only one walk behind, so the next walk reads what changed during this one.
+                    next.sinceCursor = next.cursor
                     next.cursor = Self.later(next.cursor, next.walkCursor)
                     next.walkCursor = nil
                 }

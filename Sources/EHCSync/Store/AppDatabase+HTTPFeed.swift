@@ -6,11 +6,18 @@ import GRDB
 public struct HTTPFeedState: Sendable, Equatable {
     /// The configured URL this state belongs to; another URL starts afresh.
     public var url: String
-    /// The greatest `updated_at` applied by the walks of pages completed so far: the
-    /// `since_param` value. It moves only when a walk ends, because a server need not
-    /// sort its pages by `updated_at`: a walk abandoned half-way (404/410 on a next
-    /// page, a new URL) must start again from here, or it could skip unread records.
+    /// The greatest `updated_at` applied by the walks of pages completed so far. It
+    /// moves only when a walk ends, because a server need not sort its pages by
+    /// `updated_at`: a walk abandoned half-way (404/410 on a next page, a new URL) must
+    /// start again from no later than here, or it could skip unread records.
     public var cursor: Timestamp?
+    /// The `since_param` value: `cursor` as it stood before the last completed walk
+    /// (migration `v9-since-cursor`). A record changed during a walk, on a page the walk
+    /// had already read, is missed by that walk; yet a later page may hold a change
+    /// later still, which moves `cursor` past the missed one. One walk behind, `since`
+    /// is older than every change made during the last walk, so the next walk reads
+    /// them (re-reading the last walk's changes, which apply as no-ops).
+    public var sinceCursor: Timestamp?
     /// The greatest `updated_at` applied by the walk under way.
     public var walkCursor: Timestamp?
     /// Validators of the last first page answered with 200.
@@ -48,7 +55,7 @@ extension AppDatabase {
     static func httpFeedState(_ db: Database, feedID: Int64, url: String) throws -> HTTPFeedState {
         guard let row = try Row.fetchOne(db, sql: """
             SELECT url, cursor, etag, last_modified, next_url, walk_pages, row_errors, row_error_count, last_status, retry_at,
-              walk_cursor
+              walk_cursor, since_cursor
             FROM http_feed WHERE feed_id = ?
             """, arguments: [feedID]) else { return HTTPFeedState(url: url) }
         var state = HTTPFeedState(url: url)
@@ -63,6 +70,7 @@ extension AppDatabase {
         state.rowErrorCount = row[7]
         state.lastStatus = row[8]
         state.walkCursor = (row[10] as Int64?).map(Timestamp.init(millis:))
+        state.sinceCursor = (row[11] as Int64?).map(Timestamp.init(millis:))
         return state
     }
 
@@ -71,15 +79,16 @@ extension AppDatabase {
         let errors = state.rowErrors.isEmpty ? nil : state.rowErrors.joined(separator: "\n")
         try db.execute(sql: """
             INSERT INTO http_feed(feed_id, url, cursor, etag, last_modified, next_url, walk_pages, row_errors, row_error_count,
-              last_status, retry_at, walk_cursor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              last_status, retry_at, walk_cursor, since_cursor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(feed_id) DO UPDATE SET url = excluded.url, cursor = excluded.cursor, walk_cursor = excluded.walk_cursor,
+              since_cursor = excluded.since_cursor,
               etag = excluded.etag,
               last_modified = excluded.last_modified, next_url = excluded.next_url, walk_pages = excluded.walk_pages,
               row_errors = excluded.row_errors, row_error_count = excluded.row_error_count,
               last_status = excluded.last_status, retry_at = excluded.retry_at
             """, arguments: [feedID, state.url, state.cursor?.millis, state.etag, state.lastModified, state.nextURL,
                              state.walkPages, errors, state.rowErrorCount, state.lastStatus, state.retryAt?.millis,
-                             state.walkCursor?.millis])
+                             state.walkCursor?.millis, state.sinceCursor?.millis])
     }
 
     /// The state of the HTTP feed `feedID` as the next poll will use it.

@@ -220,9 +220,10 @@ public final class ObservationApplier {
     }
 
     /// The greatest `updated_at` among the observations given to `apply` and the rows
-    /// found unchanged by `isUnchanged`: an HTTP feed's `since` cursor advances to it in
-    /// the same transaction. (Rows found in `knownRows` are not counted: the
-    /// in-memory set has no times, and a cursor that lags only re-reads.)
+    /// found unchanged by `isUnchanged`: an HTTP feed's walk cursor advances to it in
+    /// the same transaction (and its cursor when the walk completes). (Rows found in
+    /// `knownRows` are not counted: the in-memory set has no times, and a cursor that
+    /// lags only re-reads.)
     public private(set) var greatestUpdatedAt: Timestamp?
 
     private func noteUpdatedAt(_ t: Timestamp?) {

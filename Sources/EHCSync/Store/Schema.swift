@@ -427,6 +427,15 @@ enum Schema {
             CREATE INDEX advice_changed ON advice(changed_at);
             """)
         }
+        // `since_cursor`: the `since_param` value sent, one walk behind `cursor` (see
+        // `HTTPFeedState.sinceCursor`). An upgraded store sends what it sent before for
+        // its first walk.
+        m.registerMigration("v9-since-cursor") { db in
+            try db.execute(sql: """
+            ALTER TABLE http_feed ADD COLUMN since_cursor INTEGER;
+            UPDATE http_feed SET since_cursor = cursor;
+            """)
+        }
         return m
     }
 

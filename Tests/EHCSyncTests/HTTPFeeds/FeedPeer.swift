@@ -48,6 +48,9 @@ final class FeedPeer {
     /// From now on the endpoint serves `records`.
     func serve(_ records: [[String: String]]) throws { try Self.write(records, to: dataPath) }
 
+    /// Writes `records` to the file `name` beside the data, for the peer's `swap_file`.
+    func stage(_ records: [[String: String]], as name: String) throws { try Self.write(records, to: directory + "/" + name) }
+
     private static func write(_ records: [[String: String]], to path: String) throws {
         let data = try JSONSerialization.data(withJSONObject: records, options: [.sortedKeys])
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)

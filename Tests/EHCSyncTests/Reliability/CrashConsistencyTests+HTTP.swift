@@ -66,7 +66,9 @@ extension CrashConsistencyTests {
         var total = KillLoop.Figures()
         var loggedSoFar = 0
         var faults: [String] = []
-        var sinceExpected: String?
+        // The oracle's `since`: the cursor as it stood before the last completed walk
+        // (one walk behind), the cursor being the greatest updated_at of the completed walks.
+        var since: String?, cursor: String?
         var perPage = Self.pageDelay + 0.02
         for poll in 0..<size.polls {
             if poll > 0 {
@@ -86,7 +88,7 @@ extension CrashConsistencyTests {
                 try peer.serve(rows.map(Self.served))
             }
             for r in rows { versions["\(r.requestID)@\(r.updatedAt)"] = r }
-            let pages = (rows.filter { sinceExpected == nil || CrashOracle.rfc3339($0.updatedAt) >= sinceExpected! }.count
+            let pages = (rows.filter { since == nil || CrashOracle.rfc3339($0.updatedAt) >= since! }.count
                          + size.pageSize - 1) / size.pageSize
             // The kill delay is spread over the time the pages still to read should take,
             // learnt from the progress of the runs so far.
@@ -104,19 +106,28 @@ extension CrashConsistencyTests {
             total.restarts += figures.restarts
             total.seconds += figures.seconds
 
-            // The cursor never skips: this poll's walk asked from the greatest updated_at
-            // of the records before it (none on the first poll); only a run killed after
-            // that walk ended, before it exited, may have started the next walk, from the
-            // greatest updated_at of all.
+            // The cursor never skips: this poll's walk asked from `since`; only a run killed
+            // after that walk ended, before it exited, may have started another walk, from
+            // `cursor`, and any after that from the greatest updated_at of all. Every page
+            // of a walk carries its first page's since. A first page (no `page`) after a
+            // later page starts a walk; one after a first page is the same walk asked again
+            // (killed before page 1 was committed). A poll's first walk has several pages:
+            // at least the changes of a round.
             let newest = CrashOracle.rfc3339(rows.map(\.updatedAt).max() ?? 0)
             let log = try await peer.log().filter { $0.path == "/feed" }
-            let asked = log[loggedSoFar...].map { $0.query["since"] }
-            let firstNewer = asked.firstIndex { $0 != sinceExpected } ?? asked.endIndex
-            if asked.first != sinceExpected || asked[firstNewer...].contains(where: { $0 != newest }) {
-                faults.append("poll \(poll) asked since \(asked.map { $0 ?? "-" }), expected \(sinceExpected ?? "-") then perhaps \(newest)")
+            var walks = 1
+            var previousPage: String?
+            for seen in log[loggedSoFar...] {
+                if seen.query["page"] == nil && previousPage != nil { walks += 1 }
+                previousPage = seen.query["page"]
+                let expected = walks == 1 ? since : walks == 2 ? cursor : newest
+                if seen.query["since"] != expected {
+                    faults.append("poll \(poll) walk \(walks) asked since \(seen.query["since"] ?? "-"), expected \(expected ?? "-")")
+                }
+                if seen.sinceOK == false { faults.append("poll \(poll) walk \(walks): since \(seen.query["since"] ?? "-") skipped a record") }
             }
             loggedSoFar = log.count
-            sinceExpected = newest
+            (since, cursor) = walks == 1 ? (cursor, newest) : (newest, newest)
         }
         let asked = try await peer.log().filter { $0.path == "/feed" }.count
         report.trial(trial, seed: seed, total, extra: "\(asked) pages asked for, \(versions.count) record versions")
@@ -124,11 +135,13 @@ extension CrashConsistencyTests {
         try checkHTTP(place, rows: rows, versions: versions, seed: seed, faults: &faults)
         #expect(faults.isEmpty, "seed \(seed): \(faults.count) faults, e.g. \(faults.prefix(5))")
 
-        // And the next poll asks from the cursor on and applies nothing.
+        // And the next poll asks from `since` (re-reading the last walk's changes) and applies nothing.
         let before = try place.appliedState()
         let idle = try EHCSyncBinary.run(arguments)
         #expect(idle.status == 0, "seed \(seed): \(idle)")
         #expect(try place.appliedState() == before, "seed \(seed)")
+        let idleLog = try await peer.log().filter { $0.path == "/feed" }
+        #expect(idleLog[loggedSoFar...].first?.query["since"] == since, "seed \(seed): the idle poll's since")
     }
 
     func checkHTTP(_ place: TestPlace, rows: [CrashOracle.Row], versions: [String: CrashOracle.Row], seed: UInt64,

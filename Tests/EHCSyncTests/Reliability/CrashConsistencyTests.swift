@@ -106,12 +106,16 @@ import Testing
 
         // The kill delay is spread over the time the files still waiting should take,
         // learnt from the runs so far (about 20 ms a file of 1,000 rows to start with).
+        // A run killed before it took a file says only that a file takes longer: the
+        // estimate grows, or on a loaded machine no run would ever take one.
         var perFile = Double(size.rows) / 50_000
         var last: (Date, Int)?
         var loop = KillLoop(arguments: ["sync", "--config", place.configPath, "--now", Self.now], seed: seed, rng: rng)
         let figures = try loop.run(spread: {
             let left = waiting()
-            if let (time, before) = last, before > left { perFile = Date().timeIntervalSince(time) / Double(before - left) }
+            if let (time, before) = last {
+                perFile = before > left ? Date().timeIntervalSince(time) / Double(before - left) : perFile * 1.25
+            }
             last = (Date(), left)
             return max(0.2, Double(left) * perFile * 1.2)
         }, cap: size.rows >= 10_000 ? 90 : 8, done: { waiting() == 0 })

@@ -86,10 +86,7 @@ import Testing
                 """)
         }
         let log = try await Self.feedRequests(peer)
-        // A known defect, to be fixed: see `NetworkFaultScale.resumedWalkSkip`.
-        withKnownIssue(NetworkFaultScale.resumedWalkSkip, isIntermittent: true) {
-            #expect(log.allSatisfy { $0.sinceOK != false }, "seed \(seed): a since skipped a record: \(log.filter { $0.sinceOK == false }.map(\.query))")
-        }
+        #expect(log.allSatisfy { $0.sinceOK != false }, "seed \(seed): a since skipped a record: \(log.filter { $0.sinceOK == false }.map(\.query))")
         #expect(log.contains { $0.query["since"] != nil }, "the cursor was used")
         // Each hung request was dropped by the client at its timeout, never left open.
         for hung in log where hung.mode == "hang" && (hung.ended ?? 0) < hangEnded {
@@ -185,14 +182,21 @@ import Testing
                 """)
         }
         let log = try await Self.feedRequests(peer)
-        // A known defect, to be fixed: see `NetworkFaultScale.resumedWalkSkip`.
-        withKnownIssue(NetworkFaultScale.resumedWalkSkip, isIntermittent: true) {
-            #expect(log.allSatisfy { $0.sinceOK != false }, "seed \(seed): a since skipped a record: \(log.filter { $0.sinceOK == false }.map(\.query))")
-        }
+        #expect(log.allSatisfy { $0.sinceOK != false }, "seed \(seed): a since skipped a record: \(log.filter { $0.sinceOK == false }.map(\.query))")
+        // A feed whose walk the storm cut may still be reading its pages when the store
+        // has caught up: its health is written when that poll ends. (A full run saw one
+        // `failing` with a page applied since its last failure, `retry_at` cleared, 144
+        // failures in a row.)
+        let asked = monotonicSeconds()
         for name in names {
-            let health = try FaultProbe.status(place, feed: name).feed
+            var health = try FaultProbe.status(place, feed: name).feed
+            while health["state"] as? String != "ok" && monotonicSeconds() - asked < Double(every) * 10 {
+                try await Task.sleep(for: .milliseconds(200))
+                health = try FaultProbe.status(place, feed: name).feed
+            }
             #expect(health["state"] as? String == "ok", "\(name) recovered: \(health)")
         }
+        print("after the storms: the \(feeds) feeds' status read in \(String(format: "%.1f", monotonicSeconds() - asked)) s (waiting for a poll under way to end)")
         let stop = try await service.stop()
         #expect(stop.result.status == 0, "\(stop.result)")
         #expect(try place.store().integrityCheck() == "ok")

@@ -9,15 +9,6 @@ import Testing
 enum NetworkFaultScale {
     static let full = ProcessInfo.processInfo.environment["EHCSYNC_RELIABILITY"] == "full"
 
-    /// A defect the full run found (22 November 2026), not fixed yet: a walk of pages
-    /// interrupted by a failure (a 429, a refused connection) resumes at its stored next
-    /// page; a record the LA changed meanwhile that sits on a page already read (the
-    /// peer pages in request-id order) is not in that walk, yet the walk's cursor moves
-    /// past its new `updated_at` when a later page holds a newer change, so the next
-    /// `since` skips it. The fix planned: send as `since` the cursor as it stood before
-    /// the last completed walk, one walk behind (Docs/reliability.md).
-    static let resumedWalkSkip: Comment = "a walk resumed after a failure can let since skip a record changed on a page already read"
-
     /// `short` in the normal run, `long` in the full one.
     static func pick<T>(_ short: T, _ long: T) -> T { full ? long : short }
 

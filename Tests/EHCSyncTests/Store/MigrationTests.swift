@@ -7,32 +7,42 @@ import Testing
 /// A store written by an older version opens in a newer one: named migrations run on
 /// open, and nothing the older store held is lost.
 @Suite struct MigrationTests {
-    @Test func aVersion2StoreKeepsItsRecordsAuditAndFeedMarks() throws {
+    /// A fresh folder holding a store migrated up to `migration` only, which `fill`
+    /// writes to as that version would; the caller removes the folder.
+    static func oldStore(upTo migration: String, fill: (Database) throws -> Void) throws -> (dir: String, path: String) {
         let dir = FileManager.default.temporaryDirectory.path + "/ehcsync-migrate-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/s.sqlite"
         do {
             let old = try DatabaseQueue(path: path)
-            try Schema.migrator.migrate(old, upTo: "v2-notices")
-            try old.write { db in
-                try db.execute(sql: """
-                    INSERT INTO feed(id, name, role) VALUES (1, 'la', 'la'), (2, 'trust', 'provider');
-                    INSERT INTO advice(id, request_id, la_request_id, la_case_ref, la_nhs_number, la_given_name, la_service,
-                                       pr_received_on, pr_nhs_number, la_status, provider_status, status, due_on, created_at, changed_at)
-                    VALUES (7, 'LA-1', 'LA-1', 'EHC/1', '9990000018', 'Siân', 'salt', '2026-03-03', '9990000018', 'requested',
-                            'in_progress', 'in_progress', '2026-04-14', 1, 1),
-                           (9, 'LA-2', 'LA-2', 'EHC/2', NULL, NULL, 'ot', NULL, NULL, 'requested', NULL, 'requested', NULL, 1, 1);
-                    INSERT INTO advice_feed(feed_id, request_id, updated_at, row_hash) VALUES
-                      (1, 'LA-1', 100, 11), (1, 'LA-2', 200, 22), (2, 'LA-1', 300, 33);
-                    INSERT INTO observation(feed_id, source, line, request_id, updated_at, applied_at, outcome, values_json) VALUES
-                      (1, 'a.csv', 2, 'LA-1', 100, 1, 'created', '{"request_id":"LA-1","case_ref":"EHC/1","given_name":"Siân","updated_at":"1970-01-01T00:00:00.100Z"}'),
-                      (1, 'a.csv', 3, 'LA-2', 200, 1, 'created', '{}'),
-                      (2, 'b.json', 1, NULL, 300, 1, 'unmatched', '{}'),
-                      (2, 'b.json', 2, 'LA-1', 300, 1, 'updated', '{}');
-                    """)
-            }
+            try Schema.migrator.migrate(old, upTo: migration)
+            try old.write(fill)
+        } catch {
+            try? FileManager.default.removeItem(atPath: dir)
+            throw error
         }
+        return (dir, path)
+    }
+
+    @Test func aVersion2StoreKeepsItsRecordsAuditAndFeedMarks() throws {
+        let (dir, path) = try Self.oldStore(upTo: "v2-notices") { db in
+            try db.execute(sql: """
+                INSERT INTO feed(id, name, role) VALUES (1, 'la', 'la'), (2, 'trust', 'provider');
+                INSERT INTO advice(id, request_id, la_request_id, la_case_ref, la_nhs_number, la_given_name, la_service,
+                                   pr_received_on, pr_nhs_number, la_status, provider_status, status, due_on, created_at, changed_at)
+                VALUES (7, 'LA-1', 'LA-1', 'EHC/1', '9990000018', 'Siân', 'salt', '2026-03-03', '9990000018', 'requested',
+                        'in_progress', 'in_progress', '2026-04-14', 1, 1),
+                       (9, 'LA-2', 'LA-2', 'EHC/2', NULL, NULL, 'ot', NULL, NULL, 'requested', NULL, 'requested', NULL, 1, 1);
+                INSERT INTO advice_feed(feed_id, request_id, updated_at, row_hash) VALUES
+                  (1, 'LA-1', 100, 11), (1, 'LA-2', 200, 22), (2, 'LA-1', 300, 33);
+                INSERT INTO observation(feed_id, source, line, request_id, updated_at, applied_at, outcome, values_json) VALUES
+                  (1, 'a.csv', 2, 'LA-1', 100, 1, 'created', '{"request_id":"LA-1","case_ref":"EHC/1","given_name":"Siân","updated_at":"1970-01-01T00:00:00.100Z"}'),
+                  (1, 'a.csv', 3, 'LA-2', 200, 1, 'created', '{}'),
+                  (2, 'b.json', 1, NULL, 300, 1, 'unmatched', '{}'),
+                  (2, 'b.json', 2, 'LA-1', 300, 1, 'updated', '{}');
+                """)
+        }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try AppDatabase(path: path)
         try store.read { db in
             let marks = try Row.fetchAll(db, sql: "SELECT feed_id, advice_id, updated_at, row_hash FROM advice_feed ORDER BY feed_id, advice_id")
@@ -67,25 +77,18 @@ import Testing
     /// its own, `advice_request`, keeping every record and id, and refusing a second
     /// record for a request id as before.
     @Test func version8KeepsRecordsAndRequestIDsUnique() throws {
-        let dir = FileManager.default.temporaryDirectory.path + "/ehcsync-migrate8-" + UUID().uuidString.prefix(8)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/s.sqlite"
-        do {
-            let old = try DatabaseQueue(path: path)
-            try Schema.migrator.migrate(old, upTo: "v7-checks-without-lists")
-            try old.write { db in
-                try db.execute(sql: """
-                    INSERT INTO feed(id, name, role) VALUES (1, 'la', 'la');
-                    INSERT INTO advice(id, request_id, la_nhs_number, la_status, status, due_on, conflicts_ever, created_at, changed_at)
-                    VALUES (3, 'LA-1', '9990000018', 'requested', 'requested', '2026-04-14', 2, 10, 20),
-                           (8, 'LA-2', NULL, 'cancelled', 'cancelled', NULL, 0, 11, 21);
-                    INSERT INTO advice_feed(feed_id, advice_id, updated_at, row_hash) VALUES (1, 3, 100, 11), (1, 8, 200, 22);
-                    """)
-                #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE tbl_name = 'advice' AND type = 'index'")
-                    .contains("sqlite_autoindex_advice_1"))
-            }
+        let (dir, path) = try Self.oldStore(upTo: "v7-checks-without-lists") { db in
+            try db.execute(sql: """
+                INSERT INTO feed(id, name, role) VALUES (1, 'la', 'la');
+                INSERT INTO advice(id, request_id, la_nhs_number, la_status, status, due_on, conflicts_ever, created_at, changed_at)
+                VALUES (3, 'LA-1', '9990000018', 'requested', 'requested', '2026-04-14', 2, 10, 20),
+                       (8, 'LA-2', NULL, 'cancelled', 'cancelled', NULL, 0, 11, 21);
+                INSERT INTO advice_feed(feed_id, advice_id, updated_at, row_hash) VALUES (1, 3, 100, 11), (1, 8, 200, 22);
+                """)
+            #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE tbl_name = 'advice' AND type = 'index'")
+                .contains("sqlite_autoindex_advice_1"))
         }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try AppDatabase(path: path)
         try store.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT id, request_id, la_nhs_number, status, conflicts_ever, created_at, changed_at FROM advice ORDER BY id")
@@ -102,6 +105,38 @@ import Testing
                 try db.execute(sql: "INSERT INTO advice(request_id, status, created_at, changed_at) VALUES ('LA-1', 'requested', 1, 1)")
             }
         }
+    }
+
+    /// v9 adds `http_feed.since_cursor` (the `since` sent, one walk behind the cursor)
+    /// and sets it to the cursor, so an upgraded store's first walk asks from where it
+    /// asked before; every row and column is kept.
+    @Test func version9KeepsHTTPFeedRowsAndSendsTheSameSinceFirst() throws {
+        let columns = "feed_id, url, cursor, walk_cursor, etag, last_modified, next_url, walk_pages, row_errors, row_error_count, "
+            + "last_status, retry_at"
+        let (dir, path) = try Self.oldStore(upTo: "v8-request-index") { db in
+            try db.execute(sql: """
+                INSERT INTO feed(id, name, role) VALUES (1, 'la-api', 'la'), (2, 'trust-api', 'provider');
+                INSERT INTO http_feed(\(columns)) VALUES
+                  (1, 'https://la.example/feed', 1772445720000, 1772449000000, 'e1', NULL, 'https://la.example/feed?page=3', 2,
+                   'page 1 line 2: bad', 1, 200, NULL),
+                  (2, 'https://trust.example/feed', NULL, NULL, NULL, 'Mon, 02 Mar 2026 10:00:00 GMT', NULL, 0, NULL, 0, 503,
+                   1772450000000);
+                """)
+        }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try AppDatabase(path: path)
+        try store.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT \(columns), since_cursor FROM http_feed ORDER BY feed_id")
+                .map { Array($0.databaseValues.map(\.description)) }
+            #expect(rows == [["1", "\"https://la.example/feed\"", "1772445720000", "1772449000000", "\"e1\"", "NULL",
+                              "\"https://la.example/feed?page=3\"", "2", "\"page 1 line 2: bad\"", "1", "200", "NULL", "1772445720000"],
+                             ["2", "\"https://trust.example/feed\"", "NULL", "NULL", "NULL", "\"Mon, 02 Mar 2026 10:00:00 GMT\"", "NULL",
+                              "0", "NULL", "0", "503", "1772450000000", "NULL"]])
+        }
+        let state = try store.httpFeedState(feedID: 1, url: "https://la.example/feed")
+        #expect(state.sinceCursor == Timestamp(millis: 1_772_445_720_000))
+        #expect(state.cursor == state.sinceCursor)
+        #expect(try store.httpFeedState(feedID: 1, url: "https://la.example/other").sinceCursor == nil, "another url starts afresh")
     }
 
     @Test func perRecordWritesBuildNoTemporaryTables() throws {
