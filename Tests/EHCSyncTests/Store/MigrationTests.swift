@@ -70,9 +70,6 @@ import Testing
         #expect(byID["LA-2"]?.provider == [:])
     }
 
-    /// The statements run for every record or notice: none may build a temporary
-    /// B-tree (`OpenEphemeral`), as a CHECK of `x IN ('a', 'b', 'c')` did for each run
-    /// before `v7-checks-without-lists`.
     /// v8 moves `request_id`'s uniqueness from the table's definition into an index of
     /// its own, `advice_request`, keeping every record and id, and refusing a second
     /// record for a request id as before.
@@ -139,6 +136,9 @@ import Testing
         #expect(try store.httpFeedState(feedID: 1, url: "https://la.example/other").sinceCursor == nil, "another url starts afresh")
     }
 
+    /// The statements run for every record or notice: none may build a temporary
+    /// B-tree (`OpenEphemeral`), as a CHECK of `x IN ('a', 'b', 'c')` did for each run
+    /// before `v7-checks-without-lists`.
     @Test func perRecordWritesBuildNoTemporaryTables() throws {
         let dir = FileManager.default.temporaryDirectory.path + "/ehcsync-ephemeral-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
