@@ -115,8 +115,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 }
 
 /// The UTC offsets of local hours already worked out, for one zone at a time: a large
-/// file's local timestamps asked the time zone three times each (a third of the time
-/// spent validating a row). Only hours with no change of offset near them are kept.
+/// file's local timestamps asked the time zone three times each, under Foundation's
+/// lock (1.5% of a first load's samples). Only hours with no change of offset near
+/// them are kept.
 final class LocalOffsetCache: Sendable {
     static let shared = LocalOffsetCache()
     /// Hours kept before the cache starts again: about 11 years of local hours.
