@@ -83,13 +83,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         }
         let before = offsetAt(localSeconds - 43_200)
         let after = offsetAt(localSeconds + 43_200)
-        if before == after, offsetAt(localSeconds - Int64(before)) == before {
-            // No change of offset within 12 hours either side, so none within 11 hours
-            // of any time in this local hour: the whole hour has this offset.
-            LocalOffsetCache.shared.remember(before, hour: hour, zone: zone.identifier)
+        if offsetAt(localSeconds - Int64(before)) == before {
+            // With no change of offset within 12 hours either side, there is none within
+            // 11 hours of any time in this local hour: the whole hour has this offset.
+            if before == after { LocalOffsetCache.shared.remember(before, hour: hour, zone: zone.identifier) }
             return before
         }
-        if offsetAt(localSeconds - Int64(before)) == before { return before }
         if offsetAt(localSeconds - Int64(after)) == after { return after }
         return before
     }

@@ -190,7 +190,6 @@ public final class ObservationApplier {
     /// The fast path for full re-exports: true when this feed's last row for the
     /// request hashed the same, so the row says nothing new and needs no validation.
     public func isUnchanged(requestID: String, rowHash: Int64) throws -> Bool {
-        try needRequestIndex()
         let mark = try feedMark(requestID)
         guard let stored = mark?.rowHash, stored == rowHash else { return false }
         counts.unchanged += 1
