@@ -23,23 +23,11 @@ import Testing
         var updatedAtMillis: Int64
     }
 
-    /// A small seeded generator, so a failure can be replayed from the seed in its message.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func name(_ file: Int) -> String { "batch-" + (file < 10 ? "0" : "") + String(file) + ".csv" }
 
     /// Writes the batch and returns the oracle. Files are dated (mtime) in a shuffled
     /// order, so some older exports are taken after newer ones and must be stale.
-    static func writeBatch(into place: TestPlace, rng: inout SplitMix) throws -> [String: Expected] {
+    static func writeBatch(into place: TestPlace, rng: inout SeededRandom) throws -> [String: Expected] {
         var oracle: [String: Expected] = [:]
         let base = try TestPlace.timestamp("2026-03-01T08:00:00Z")
         let dir = place.folder("la-cases")
@@ -72,7 +60,7 @@ import Testing
     @Test(.timeLimit(.minutes(3)))
     func killedSyncNeitherLosesNorDoublesAnObservation() throws {
         let seed = UInt64(Date().timeIntervalSince1970 * 1000)
-        var rng = SplitMix(state: seed)
+        var rng = SeededRandom(seed: seed)
         let place = try TestPlace()
         try place.configure([.la()])
         let oracle = try Self.writeBatch(into: place, rng: &rng)

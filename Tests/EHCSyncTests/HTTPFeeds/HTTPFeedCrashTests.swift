@@ -16,7 +16,7 @@ import Testing
     @Test(.timeLimit(.minutes(3)))
     func killedSyncResumesMidWalkAndNeitherLosesNorDoublesARecord() async throws {
         let seed = UInt64(Date().timeIntervalSince1970 * 1000)
-        var rng = CrashRecoveryTests.SplitMix(state: seed)
+        var rng = SeededRandom(seed: seed)
         let peer = try FeedPeer(FeedPeer.laRecords(Self.records))
         let place = try TestPlace()
         try place.configure(http: [HTTPFeedSpec(url: peer.url("/feed?paging=body&page_size=\(Self.pageSize)&delay=0.03"),
@@ -59,7 +59,7 @@ import Testing
     /// Kill rounds: lets each run commit a few more pages (1 to 6), then SIGKILLs it,
     /// which lands somewhere in the next page. Synchronous, so the wait blocks its
     /// thread (as in CrashRecoveryTests) and a busy test pool cannot make a kill late.
-    static func killRounds(_ arguments: [String], seed: UInt64, rng: inout CrashRecoveryTests.SplitMix,
+    static func killRounds(_ arguments: [String], seed: UInt64, rng: inout SeededRandom,
                            pagesDone: () -> Int, walkOver: () -> Bool) throws -> Int {
         var kills = 0
         for _ in 0..<6 {

@@ -39,7 +39,7 @@ extension CrashConsistencyTests {
     }
 
     func httpTrial(_ trial: Int, seed: UInt64, report: TrialReport) async throws {
-        var rng = CrashRecoveryTests.SplitMix(state: seed)
+        var rng = SeededRandom(seed: seed)
         let size = Self.httpSize
         // Records updated one second apart in a shuffled order: pages are not sorted by
         // updated_at. Every change later gets a fresh, greater updated_at.

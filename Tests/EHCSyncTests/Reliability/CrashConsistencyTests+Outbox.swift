@@ -54,7 +54,7 @@ extension CrashConsistencyTests {
 
     /// One trial; returns how many deliveries were repeats of one already received.
     func outboxTrial(_ trial: Int, seed: UInt64, report: TrialReport) throws -> Int {
-        var rng = CrashRecoveryTests.SplitMix(state: seed)
+        var rng = SeededRandom(seed: seed)
         let place = try TestPlace()
         let secretPath = place.root + "/webhook-secret"
         let spool = place.root + "/deliveries.ndjson"

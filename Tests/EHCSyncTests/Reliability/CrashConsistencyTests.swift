@@ -33,7 +33,7 @@ import Testing
     /// pool; file `f`'s rows are updated around `f` × 10 minutes, give or take 50
     /// minutes, so a later file often holds a row older than an earlier file's for the
     /// same request (rule 2 must then keep the newer). No request repeats an `updated_at`.
-    static func generate(_ size: FolderSize, rng: inout CrashRecoveryTests.SplitMix) -> [[CrashOracle.Row]] {
+    static func generate(_ size: FolderSize, rng: inout SeededRandom) -> [[CrashOracle.Row]] {
         let base = CrashOracle.seconds("2026-03-01", hour: 8)
         var used: [Int: Set<Int64>] = [:]
         var files: [[CrashOracle.Row]] = []
@@ -93,7 +93,7 @@ import Testing
     }
 
     func folderTrial(_ trial: Int, seed: UInt64, report: TrialReport, size: FolderSize = folderSize) throws {
-        var rng = CrashRecoveryTests.SplitMix(state: seed)
+        var rng = SeededRandom(seed: seed)
         let files = Self.generate(size, rng: &rng)
         let expected = CrashOracle.replay(files)
         let place = try TestPlace()

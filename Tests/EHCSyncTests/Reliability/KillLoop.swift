@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// How far the crash-consistency harness goes: a few small trials in the normal test
-/// run, the 50 full-size trials with `EHCSYNC_RELIABILITY=full`.
+/// How far the reliability harnesses go: a few small trials in the normal test run, the
+/// issue's full-size runs with `EHCSYNC_RELIABILITY=full` (crash trials, network
+/// faults, the soak).
 enum ReliabilityScale {
     static var isFull: Bool { ProcessInfo.processInfo.environment["EHCSYNC_RELIABILITY"] == "full" }
 
@@ -28,13 +29,13 @@ enum ReliabilityScale {
 struct KillLoop {
     let arguments: [String]
     let seed: UInt64
-    var rng: CrashRecoveryTests.SplitMix
+    var rng: SeededRandom
     /// A run that neither ends nor is killed within this many seconds fails the trial.
     var hangLimit: TimeInterval = 120
     /// At most this many runs; a loop that never finishes fails the trial.
     var maxRuns = 400
 
-    init(arguments: [String], seed: UInt64, rng: CrashRecoveryTests.SplitMix) {
+    init(arguments: [String], seed: UInt64, rng: SeededRandom) {
         self.arguments = arguments
         self.seed = seed
         self.rng = rng

@@ -7,10 +7,8 @@ import Testing
 /// in all), long with `EHCSYNC_RELIABILITY=full` (outages of many intervals, storms of
 /// hundreds of 429s, a day of notices stepped every five minutes).
 enum NetworkFaultScale {
-    static let full = ProcessInfo.processInfo.environment["EHCSYNC_RELIABILITY"] == "full"
-
     /// `short` in the normal run, `long` in the full one.
-    static func pick<T>(_ short: T, _ long: T) -> T { full ? long : short }
+    static func pick<T>(_ short: T, _ long: T) -> T { ReliabilityScale.isFull ? long : short }
 
     /// The run's seed: `EHCSYNC_SEED` to replay a run, else a new one. Printed, and
     /// named in every failure message, so a failing run can be replayed.

@@ -136,7 +136,7 @@ import Testing
         #expect(stop.result.status == 0)
 
         // One more cycle by `sync`, its stderr the journal stream.
-        let journal = try Self.syncAsJournal(config: place.configPath, now: "2026-11-23T10:00:00Z")
+        let journal = try JournalFormatTests.sync(config: place.configPath, now: "2026-11-23T10:00:00Z").stderr
         #expect(journal.hasPrefix("<"), "the sync's log is in the journal's form: \(journal.prefix(200))")
         views.append(("sync (journal stream)", journal))
         views.append(("stderr", stop.result.stderr))
@@ -171,30 +171,5 @@ import Testing
                 "the store's files while it ran: \(storeModes.keys.sorted())")
         for (path, mode) in storeModes { #expect(mode == 0o600, "\(path) is \(String(mode, radix: 8)), not 600") }
         for (path, mode) in try place.outputModes() { #expect(mode.actual == mode.wanted, "\(path) is \(String(mode.actual, radix: 8)), not \(String(mode.wanted, radix: 8))") }
-    }
-
-    /// Runs `ehcsync sync` with stderr to a file that `JOURNAL_STREAM` names (as systemd
-    /// sets it), so its lines carry `<N>` priority prefixes; returns that stderr.
-    static func syncAsJournal(config: String, now: String) throws -> String {
-        let errPath = FileManager.default.temporaryDirectory.path + "/ehcsync-journal-" + UUID().uuidString.prefix(12)
-        defer { try? FileManager.default.removeItem(atPath: errPath) }
-        guard FileManager.default.createFile(atPath: errPath, contents: nil), let err = FileHandle(forWritingAtPath: errPath) else {
-            throw TestFailure("cannot make \(errPath)")
-        }
-        var st = stat()
-        stat(errPath, &st)
-        var env = EHCSyncBinary.environment
-        env["JOURNAL_STREAM"] = "\(st.st_dev):\(st.st_ino)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try EHCSyncBinary.path())
-        process.arguments = ["sync", "--config", config, "--now", now]
-        process.environment = env
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try err.close()
-        return try String(contentsOfFile: errPath, encoding: .utf8)
     }
 }

@@ -50,7 +50,7 @@ import Testing
                                warmUp: (300, 900), end: (3_000, 3_600), rssGrowth: 0.10, fdSpike: 8,
                                walBoundBytes: 32 << 20, release: true, timeLimitMinutes: 75)
 
-        static var current: Plan { ProcessInfo.processInfo.environment["EHCSYNC_RELIABILITY"] == "full" ? .full : .short }
+        static var current: Plan { ReliabilityScale.isFull ? .full : .short }
     }
 
     static let start = "2026-11-23T06:00:00Z"   // a Monday, 06:00 in London
