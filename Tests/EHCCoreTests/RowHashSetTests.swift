@@ -10,8 +10,10 @@ import Testing
             x = x &* 6364136223846793005 &+ 1442695040888963407
             inserted.append(Int64(bitPattern: x))
         }
-        for v in inserted { set.insert(v) }
-        for v in inserted { set.insert(v) }   // duplicates do not count twice
+        var firstTimes = 0
+        for v in inserted where set.insert(v) { firstTimes += 1 }
+        #expect(inserted.allSatisfy { !set.insert($0) })   // duplicates do not count twice, and say so
+        #expect(firstTimes == Set(inserted).count)
         #expect(set.count == Set(inserted).count)
         #expect(inserted.allSatisfy { set.contains($0) })
         var misses = 0

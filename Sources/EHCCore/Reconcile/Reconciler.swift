@@ -46,8 +46,14 @@ public struct Reconciler: Sendable {
     /// observation for a new request). `conflicts` are the record's stored conflicts.
     /// `now` is when the observation arrived; it stands in for a missing `updated_at`
     /// (default: noon of `today`, for tests that need no clock).
+    ///
+    /// With `listingValues` false the plan's `changes` leave out each value set (the
+    /// status changes stay); all else is the same plan. A first load drops a new
+    /// record's changes, as its values are kept, so it asks for none rather than
+    /// building and freeing a dozen a record.
     public func plan(_ obs: Observation, current: AdviceState?, lastFromFeed: FeedMark?,
-                     conflicts: [ConflictRef], today: CivilDate, now: Timestamp? = nil) -> ReconcilePlan {
+                     conflicts: [ConflictRef], today: CivilDate, now: Timestamp? = nil,
+                     listingValues: Bool = true) -> ReconcilePlan {
         let effective = obs.updatedAt ?? now ?? Timestamp(millis: (Int64(today.daysSinceEpoch) * 86_400 + 43_200) * 1000)
         let requestID = current?.requestID ?? obs.requestID ?? ""
         let before = current ?? AdviceState(requestID: requestID)
@@ -61,6 +67,7 @@ public struct Reconciler: Sendable {
         var notes: [String] = []
         var events: [ConflictDraft] = []
         var closeKeys: [String: String] = [:]  // key → reason
+        var valuesChanged = false  // a value set, listed in `changes` or not
 
         // Rule 4: a provider whose identity disagrees with the LA's is not merged, and
         // nor is anything it sends until its identity agrees (what it states now, else
@@ -72,7 +79,9 @@ public struct Reconciler: Sendable {
             }
             if !clash.isEmpty {
                 for f in [CanonicalField.nhs_number, .date_of_birth] {
-                    if let v = obs.values[f] { set(&state.provider, f, v, side: "provider", &changes) }
+                    if let v = obs.values[f] {
+                        set(&state.provider, f, v, side: "provider", &changes, listing: listingValues, changed: &valuesChanged)
+                    }
                 }
                 notes.append("identity differs (\(clash.map(\.rawValue).joined(separator: ", "))): the provider's values were not merged")
                 let ops = DerivedConflicts.reconcile(
@@ -83,8 +92,8 @@ public struct Reconciler: Sendable {
 
         // Values: each side's stated values are kept; the owner's stand (rule 3).
         for (field, value) in obs.values where field != .status {
-            if obs.role == .la { set(&state.la, field, value, side: "la", &changes) }
-            else { set(&state.provider, field, value, side: "provider", &changes) }
+            if obs.role == .la { set(&state.la, field, value, side: "la", &changes, listing: listingValues, changed: &valuesChanged) }
+            else { set(&state.provider, field, value, side: "provider", &changes, listing: listingValues, changed: &valuesChanged) }
         }
 
         // Rule 5: statuses move forward only.
@@ -118,15 +127,17 @@ public struct Reconciler: Sendable {
         for draft in events where !conflicts.contains(where: { $0.isOpen && $0.key == draft.key }) {
             ops.append(.open(draft))
         }
-        let outcome: ReconcilePlan.Outcome = current == nil ? .created : (changes.isEmpty ? .unchanged : .updated)
+        let outcome: ReconcilePlan.Outcome = current == nil ? .created : (changes.isEmpty && !valuesChanged ? .unchanged : .updated)
         return ReconcilePlan(outcome: outcome, state: state, changes: changes, conflicts: ops, notes: notes)
     }
 
     private func set(_ side: inout FieldValues, _ field: CanonicalField, _ value: String,
-                     side name: String, _ changes: inout [FieldChange]) {
+                     side name: String, _ changes: inout [FieldChange], listing: Bool, changed: inout Bool) {
         let old = side[field]
         guard old != value else { return }
         side[field] = value
+        changed = true
+        guard listing else { return }
         let names = name == "la" ? Self.laFieldNames : Self.providerFieldNames
         changes.append(FieldChange(field: names[field.ordinal], old: old, new: value))
     }

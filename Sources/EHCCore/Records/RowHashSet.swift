@@ -20,21 +20,27 @@ public struct RowHashSet: Sendable {
         return Int(x.multipliedFullWidth(by: UInt64(slots.count)).high)
     }
 
-    public mutating func insert(_ value: Int64) {
+    /// Adds `value`; true if it was not there before (one probe, where `contains`
+    /// then `insert` would make two).
+    @discardableResult
+    public mutating func insert(_ value: Int64) -> Bool {
         let h = UInt64(bitPattern: value)
         if h == 0 {
-            if !hasZero { hasZero = true; count += 1 }
-            return
+            if hasZero { return false }
+            hasZero = true
+            count += 1
+            return true
         }
         if count + 1 > slots.count * 9 / 10 { grow() }
         var i = start(h)
         while slots[i] != 0 {
-            if slots[i] == h { return }
+            if slots[i] == h { return false }
             i += 1
             if i == slots.count { i = 0 }
         }
         slots[i] = h
         count += 1
+        return true
     }
 
     public func contains(_ value: Int64) -> Bool {

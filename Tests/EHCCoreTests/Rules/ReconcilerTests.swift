@@ -201,4 +201,29 @@ func closedIDs(_ plan: ReconcilePlan) -> [Int64] {
                         lastFromFeed: nil, conflicts: [], today: today).state
         #expect(s1.status == "accepted" && s2.status == "accepted")
     }
+
+    /// A plan that does not list each value set (a first load's) is the same plan
+    /// otherwise: same outcome, state, conflicts and notes, for new and known records of
+    /// either side, and its changes are the full list less the `la.`/`provider.` values.
+    @Test(arguments: [false, true])
+    func aPlanWithoutItsValueListIsTheSamePlan(known: Bool) {
+        let observations = [
+            la(base.merging([.status: "cancelled", .case_ref: "EHC/1", .dispute: "open"]) { $1 }, at: 5),
+            la(base.merging([.status: "returned", .returned_on: "2026-11-02"]) { $1 }, at: 6),
+            pr([.request_id: "R1", .status: "submitted", .submitted_on: "2026-11-01", .service: "ot"], at: 7),
+            pr([.request_id: "R1", .nhs_number: "9434765927"], at: 8),
+        ]
+        for obs in observations {
+            let current = known ? created() : (obs.role == .la ? nil : AdviceState(requestID: "R1"))
+            let full = r.plan(obs, current: current, lastFromFeed: nil, conflicts: [], today: today)
+            let short = r.plan(obs, current: current, lastFromFeed: nil, conflicts: [], today: today, listingValues: false)
+            #expect(short.outcome == full.outcome)
+            #expect(short.state == full.state)
+            #expect(short.conflicts == full.conflicts)
+            #expect(short.notes == full.notes)
+            let valueSets = full.changes.filter { $0.field.hasPrefix("la.") || $0.field.hasPrefix("provider.") }
+            #expect(!valueSets.isEmpty || obs.values.isEmpty)
+            #expect(short.changes == full.changes.filter { !valueSets.contains($0) })
+        }
+    }
 }
