@@ -127,7 +127,7 @@ public struct FolderFeed {
                             if case .header = record { filter?.columns = preparer.hashedColumns }
                             try emit(prepared)
                         }
-                    }, consume: { (prepared: consuming RecordPreparer.Prepared) in
+                    }, consume: { (prepared: borrowing RecordPreparer.Prepared) in
                         try store.checkInterrupted()
                         try ingestor.ingest(prepared)
                     })

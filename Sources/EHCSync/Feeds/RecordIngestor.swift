@@ -81,8 +81,7 @@ struct RecordPreparer: Sendable {
         if let fresh, let id = obs.requestID {
             var h = RowHash()
             h.combine(id)
-            if !named.contains(h.signed) {
-                named.insert(h.signed)
+            if named.insert(h.signed) {
                 return .planned(obs, fresh.plan(obs), hash: hash, observed: PackedValues.pack(obs))
             }
         }
@@ -150,8 +149,8 @@ final class RecordIngestor {
     }
 
     /// Applies one record prepared here or on another thread.
-    func ingest(_ prepared: consuming RecordPreparer.Prepared) throws {
-        switch consume prepared {
+    func ingest(_ prepared: borrowing RecordPreparer.Prepared) throws {
+        switch prepared {
         case .nothing:
             return
         case .knownUnchanged:

@@ -108,6 +108,32 @@ import Testing
         deinit { Self.alive.subtract(1, ordering: .relaxed) }
     }
 
+    /// Counts where items are freed: on the thread that made them, or elsewhere.
+    final class Placed: @unchecked Sendable {
+        static let onProducer = Atomic<Int>(0)
+        static let elsewhere = Atomic<Int>(0)
+        let n: Int
+        let madeOn = pthread_self()
+        init(_ n: Int) { self.n = n }
+        deinit {
+            if pthread_equal(madeOn, pthread_self()) != 0 { Self.onProducer.add(1, ordering: .relaxed) }
+            else { Self.elsewhere.add(1, ordering: .relaxed) }
+        }
+    }
+
+    /// The consumer borrows items and gives each batch back: all but the last few
+    /// batches' items are freed on the producer's thread, where they were made.
+    @Test func itemsAreFreedOnTheThreadThatMadeThem() throws {
+        var sum = 0
+        try RecordPipeline<Placed>.run(capacity: 2, batchSize: 8, produce: { emit in
+            for i in 0..<10_000 { try emit(Placed(i)) }
+        }, consume: { item in sum += item.n })
+        #expect(sum == 10_000 * 9_999 / 2)
+        let elsewhere = Placed.elsewhere.load(ordering: .relaxed)
+        #expect(elsewhere + Placed.onProducer.load(ordering: .relaxed) == 10_000)
+        #expect(elsewhere <= 8 * 8, "only batches given back after the producer's last are freed on the consumer's thread")
+    }
+
     /// Items are moved through the batches by hand (`Batch`): every one is freed once,
     /// whether it was consumed, or left in a batch or in the queue when the consumer stopped.
     @Test func everyItemIsFreedOnceWhetherTakenOrLeft() {
@@ -123,7 +149,7 @@ import Testing
             try RecordPipeline<Tracked>.run(capacity: 3, batchSize: 8, produce: { emit in
                 for i in 0..<1_000 { try emit(Tracked(i)) }
             }, consume: { item in
-                held.append(item)
+                held.append(copy item)
                 if item.n == 11 { throw Boom(at: 11) }
             })
         }
