@@ -67,59 +67,27 @@ enum AdviceRowCodec {
     /// Number of columns `state(raw:)` reads.
     static var stateColumnCount: Int32 { Int32(2 + stateColumns.count) }
 
-    /// One record's bound values for `upsertSQL`/`insertSQL`, worked out from its state:
-    /// pure, so a first load works them out on the thread that read the record.
-    struct RowValues: Sendable {
-        var requestID: String
-        var la: [UInt8], provider: [UInt8]
-        var searched: [String?]
-        var laStatus: String?, providerStatus: String?, providerStatusOn: String?, answeredOn: String?
-        var awaitingAmendment: Int64
-        var cancelledAt: Int64?, providerReportedAt: Int64?
-        var status: String
-        var dueOn: String?, workingDueOn: String?
-
-        init(_ s: AdviceState, rules: AdviceRules) {
-            requestID = s.requestID
-            la = PackedValues.pack(s.la)
-            provider = PackedValues.pack(s.provider)
-            searched = searchedFields.map { s.la[$0] }
-            laStatus = s.laStatus?.rawValue
-            providerStatus = s.providerStatus?.rawValue
-            providerStatusOn = s.providerStatusOn?.description
-            answeredOn = s.answeredOn?.description
-            awaitingAmendment = s.awaitingAmendment ? 1 : 0
-            cancelledAt = s.cancelledAt?.millis
-            providerReportedAt = s.providerReportedAt?.millis
-            status = s.status
-            dueOn = s.statutoryDueOn(rules)?.description
-            workingDueOn = s.workingDueOn(rules)?.description
-        }
-    }
-
-    /// Binds `upsertSQL`'s parameters and runs it, through SQLite's C API: GRDB's
-    /// `StatementArguments` boxes each value as an existential, which the
-    /// profile put at a tenth of a first load.
-    static func upsert(_ statement: Statement, _ s: AdviceState, rules: AdviceRules, now: Timestamp, in db: Database) throws {
-        try upsert(statement, RowValues(s, rules: rules), now: now, in: db)
-    }
-
-    static func upsert(_ statement: Statement, _ v: RowValues, now: Timestamp, in db: Database) throws {
-        var b = RawBinder(statement)
-        b.bind(v.requestID)
-        b.bind(bytes: v.la)
-        b.bind(bytes: v.provider)
-        for value in v.searched { b.bind(value) }
-        b.bind(v.laStatus)
-        b.bind(v.providerStatus)
-        b.bind(v.providerStatusOn)
-        b.bind(v.answeredOn)
-        b.bind(v.awaitingAmendment)
-        b.bind(v.cancelledAt)
-        b.bind(v.providerReportedAt)
-        b.bind(v.status)
-        b.bind(v.dueOn)
-        b.bind(v.workingDueOn)
+    /// Binds `upsertSQL`'s (or `insertSQL`'s) parameters from the record's state and
+    /// runs it, through SQLite's C API: GRDB's `StatementArguments` boxes each value as
+    /// an existential, which the profile put at a tenth of a first load. `packedLA` is
+    /// `PackedValues.pack(s.la)` when made ahead.
+    static func upsert(_ statement: Statement, _ s: AdviceState, packedLA: [UInt8]? = nil, rules: AdviceRules, now: Timestamp,
+                       in db: Database, arena: BindArena? = nil) throws {
+        var b = RawBinder(statement, arena: arena)
+        b.bind(s.requestID)
+        b.bind(bytes: packedLA ?? PackedValues.pack(s.la))
+        b.bind(bytes: PackedValues.pack(s.provider))
+        for field in searchedFields { b.bind(s.la[field]) }
+        b.bind(s.laStatus?.rawValue)
+        b.bind(s.providerStatus?.rawValue)
+        b.bind(s.providerStatusOn?.description)
+        b.bind(s.answeredOn?.description)
+        b.bind(Int64(s.awaitingAmendment ? 1 : 0))
+        b.bind(s.cancelledAt?.millis)
+        b.bind(s.providerReportedAt?.millis)
+        b.bind(s.status)
+        b.bind(s.statutoryDueOn(rules)?.description)
+        b.bind(s.workingDueOn(rules)?.description)
         b.bind(now.millis)
         b.bind(now.millis)
         try RawBinder.run(statement, in: db)

@@ -61,6 +61,8 @@ public final class ObservationApplier {
         }
     }
     private var prepared = [Statement?](repeating: nil, count: Query.allCases.count)
+    /// Where the per-record writes' text and blobs are bound from (`BindArena`).
+    private let arena = BindArena()
 
     private func statement(_ query: Query) throws -> Statement {
         if let s = prepared[query.rawValue] { return s }
@@ -89,18 +91,20 @@ public final class ObservationApplier {
         let now: Timestamp
 
         func plan(_ obs: Observation) -> Planned {
-            var plan = reconciler.plan(obs, current: nil, lastFromFeed: nil, conflicts: [], today: today, now: now)
-            // A created record's changes are not stored (its values are): dropped here,
-            // so their strings are freed on this thread rather than the writer's.
+            var plan = reconciler.plan(obs, current: nil, lastFromFeed: nil, conflicts: [], today: today, now: now,
+                                       listingValues: false)
+            // A created record's changes are not stored (its values are).
             if plan.outcome == .created { plan.changes = [] }
-            return Planned(plan: plan, row: AdviceRowCodec.RowValues(plan.state, rules: reconciler.rules))
+            return Planned(plan: plan, packedLA: PackedValues.pack(plan.state.la))
         }
     }
 
-    /// A plan made ahead, with the row it writes.
+    /// A plan made ahead, with its LA values packed for the row. The rest of the row's
+    /// values are worked out by the writer, which the profile showed the less busy of
+    /// the two threads once every record is freed where it was made (`RecordPipeline`).
     struct Planned: Sendable {
         let plan: ReconcilePlan
-        let row: AdviceRowCodec.RowValues
+        let packedLA: [UInt8]
     }
 
     /// Applies an LA record its reading thread planned as new (`FreshPlanning`): the
@@ -163,6 +167,8 @@ public final class ObservationApplier {
             deferredIndexes.append((name, sql))
         }
         let result = try body()
+        // The tables are written: the disk takes them while the indexes are built.
+        StoreWriteback.start(db)
         // Each build sorts up to the page cache's size in memory, then in temporary
         // files: a smaller cache for the builds keeps the process's peak down.
         try db.execute(sql: "PRAGMA cache_size = -\(AppDatabase.indexBuildCacheKiB)")
@@ -306,11 +312,8 @@ public final class ObservationApplier {
         if plan.outcome != .stale {
             if plan.outcome != .unchanged || !plan.conflicts.isEmpty {
                 let upsert = try statement(adviceID == nil ? .insert : .upsert)
-                if let planned {
-                    try AdviceRowCodec.upsert(upsert, planned.row, now: now, in: db)
-                } else {
-                    try AdviceRowCodec.upsert(upsert, plan.state, rules: reconciler.rules, now: now, in: db)
-                }
+                try AdviceRowCodec.upsert(upsert, plan.state, packedLA: planned?.packedLA, rules: reconciler.rules, now: now,
+                                          in: db, arena: arena)
                 if adviceID == nil { adviceID = db.lastInsertedRowID }
                 let opened = try applyConflictOps(plan.conflicts, requestID: requestID, adviceID: adviceID)
                 if let notices, !opened.isEmpty || plan.state.isDisputed {
@@ -318,7 +321,7 @@ public final class ObservationApplier {
                 }
             }
             let markUpsert = try statement(.markUpsert)
-            var mb = RawBinder(markUpsert)
+            var mb = RawBinder(markUpsert, arena: arena)
             mb.bind(feedID); mb.bind(adviceID); mb.bind(obs.updatedAt?.millis); mb.bind(rowHash)
             try RawBinder.run(markUpsert, in: db)
             lastMark = nil
@@ -344,7 +347,7 @@ public final class ObservationApplier {
                            arguments: [requestID, adviceID, plan.outcome.rawValue, changes, noteText, observationID])
         } else {
             let insert = try statement(.observationInsert)
-            var b = RawBinder(insert)
+            var b = RawBinder(insert, arena: arena)
             b.bind(feedID); b.bind(source); b.bind(obs.line); b.bind(requestID); b.bind(adviceID); b.bind(obs.updatedAt?.millis)
             b.bind(now.millis); b.bind(plan.outcome.rawValue); b.bind(bytes: observed ?? PackedValues.pack(obs)); b.bind(changes); b.bind(noteText)
             try RawBinder.run(insert, in: db)

@@ -26,23 +26,30 @@ enum RawStep {
 }
 
 /// Binds a statement's parameters in order through SQLite's C API, for the bulk write
-/// paths: no existential boxing per value, and text copied once by SQLite.
+/// paths: no existential boxing per value. Text and blobs are copied once: into
+/// SQLite's own memory (`SQLITE_TRANSIENT`, a `malloc` and a `free` a value), or, given
+/// a `BindArena`, into the arena, which SQLite then reads in place.
 struct RawBinder {
     let raw: OpaquePointer
     private var index: Int32 = 1
+    private let arena: BindArena?
 
     /// Resets the statement and clears earlier bindings (unbound parameters are NULL).
-    init(_ statement: Statement) {
+    /// With `arena`, the arena is emptied for this statement's values: run the statement
+    /// (`run`) before any other binder uses the arena.
+    init(_ statement: Statement, arena: BindArena? = nil) {
         raw = statement.sqliteStatement
         sqlite3_reset(raw)
         sqlite3_clear_bindings(raw)
+        self.arena = arena
+        arena?.reset()
     }
 
     mutating func bind(_ text: String?) {
         if var text {
             text.withUTF8 { buf in
-                _ = sqlite3_bind_text(raw, index, buf.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) },
-                                      Int32(buf.count), RawBinder.transient)
+                let (bytes, destructor) = place(UnsafeRawBufferPointer(buf))
+                _ = sqlite3_bind_text(raw, index, bytes?.assumingMemoryBound(to: CChar.self), Int32(buf.count), destructor)
             }
         }
         index += 1
@@ -51,9 +58,17 @@ struct RawBinder {
     /// A blob; empty binds a zero-length blob, not NULL.
     mutating func bind(bytes: [UInt8]) {
         bytes.withUnsafeBytes { buf in
-            _ = sqlite3_bind_blob(raw, index, buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buf.count), RawBinder.transient)
+            let (bytes, destructor) = place(buf)
+            _ = sqlite3_bind_blob(raw, index, bytes ?? UnsafeRawPointer(bitPattern: 1), Int32(buf.count), destructor)
         }
         index += 1
+    }
+
+    /// Where SQLite should read `buf` from, and whether it must copy it: the arena's
+    /// copy, read in place, when it has room; else `buf` itself, copied by SQLite now.
+    private func place(_ buf: UnsafeRawBufferPointer) -> (UnsafeRawPointer?, sqlite3_destructor_type?) {
+        if let arena, let copy = arena.copy(buf) { return (copy, RawBinder.static) }
+        return (buf.baseAddress, RawBinder.transient)
     }
 
     mutating func bind(_ value: Int64?) {
@@ -65,9 +80,40 @@ struct RawBinder {
 
     /// SQLite's SQLITE_TRANSIENT (copy the bytes now): a C macro Swift cannot import.
     static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    /// SQLite's SQLITE_STATIC (the bytes stay put until the statement next runs).
+    static let `static`: sqlite3_destructor_type? = nil
 
     /// Runs a statement that returns no rows.
     static func run(_ statement: Statement, in db: Database) throws {
         if try RawStep.next(statement, in: db) { RawStep.finish(statement) }
+    }
+}
+
+/// Memory the text and blob parameters of one statement are copied into and bound
+/// from, reused statement after statement: SQLite's own copies cost a `malloc` and a
+/// `free` each, about twenty a record on a first load. A value that does not fit is
+/// left to SQLite to copy. One arena serves one connection's writes, one statement at
+/// a time (`RawBinder.init` empties it).
+final class BindArena {
+    private let base: UnsafeMutableRawPointer
+    private let capacity: Int
+    private var used = 0
+
+    init(capacity: Int = 64 << 10) {
+        self.capacity = capacity
+        base = .allocate(byteCount: capacity, alignment: 16)
+    }
+
+    deinit { base.deallocate() }
+
+    func reset() { used = 0 }
+
+    /// A copy of `bytes` in the arena, nil if it has no room left.
+    func copy(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawPointer? {
+        guard bytes.count <= capacity - used else { return nil }
+        let at = base + used
+        if let from = bytes.baseAddress { at.copyMemory(from: from, byteCount: bytes.count) }
+        used += bytes.count
+        return UnsafeRawPointer(at)
     }
 }
