@@ -54,7 +54,7 @@ public struct NoticeCycle {
         let digestDay = schedule.dueDay(at: now, zone: config.timeZone)
         return try db.read { db in
             Stamp(today: today,
-                  adviceChangedAt: try Int64.fetchOne(db, sql: "SELECT max(changed_at) FROM advice") ?? 0,
+                  adviceChangedAt: try Int64.fetchOne(db, sql: "SELECT max(changed_at) FROM advice_clock") ?? 0,
                   newestConflict: try Int64.fetchOne(db, sql: "SELECT max(id) FROM conflict") ?? 0,
                   openConflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict WHERE status = 'open'") ?? 0,
                   newestItem: try Int64.fetchOne(db, sql: "SELECT max(id) FROM notice_item") ?? 0,

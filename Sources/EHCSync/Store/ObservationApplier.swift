@@ -130,7 +130,7 @@ public final class ObservationApplier {
     /// makes `advice_request` again there and then (`needRequestIndex`). Marks are
     /// found by their key, and a provider's records, matched by NHS number, cannot
     /// meet an `advice` row on an empty store.
-    static let indexesBuiltAfterFirstLoad = ["advice_request", "advice_child", "advice_changed", "observation_advice"]
+    static let indexesBuiltAfterFirstLoad = ["advice_request", "advice_child", "observation_advice"]
 
     /// The indexes a first load has set aside and not yet made again, with their
     /// definitions, in `indexesBuiltAfterFirstLoad` order.
@@ -235,6 +235,21 @@ public final class ObservationApplier {
         if let t, greatestUpdatedAt.map({ $0 < t }) ?? true { greatestUpdatedAt = t }
     }
 
+    /// Set once this applier has moved `advice_clock` to `now`: every record it writes
+    /// gets `changed_at = now`, so once is enough.
+    private var clockAdvanced = false
+
+    /// Keeps `advice_clock` at the newest `changed_at` of any record, in the transaction
+    /// that writes the record (`NoticeCycle.stamp` reads it).
+    private func advanceClock() throws {
+        guard !clockAdvanced else { return }
+        try db.execute(sql: """
+            INSERT INTO advice_clock(id, changed_at) VALUES (1, ?)
+            ON CONFLICT(id) DO UPDATE SET changed_at = max(changed_at, excluded.changed_at)
+            """, arguments: [now.millis])
+        clockAdvanced = true
+    }
+
     /// Links, plans and applies one observation (SPEC §4), recording it in the audit trail.
     /// `observed`, when given, is `PackedValues.pack(obs)` made ahead (on the thread
     /// that validated the record).
@@ -315,6 +330,7 @@ public final class ObservationApplier {
                 try AdviceRowCodec.upsert(upsert, plan.state, packedLA: planned?.packedLA, rules: reconciler.rules, now: now,
                                           in: db, arena: arena)
                 if adviceID == nil { adviceID = db.lastInsertedRowID }
+                try advanceClock()
                 let opened = try applyConflictOps(plan.conflicts, requestID: requestID, adviceID: adviceID)
                 if let notices, !opened.isEmpty || plan.state.isDisputed {
                     try notices.record(db, state: plan.state, opened: opened, today: today, now: now)

@@ -53,6 +53,37 @@ import Testing
         #expect(fast.records == [["R1", "EHC/1a", "requested", "requested"], ["R2", "EHC/2", "cancelled", "cancelled"]])
     }
 
+    /// `advice_clock` holds the newest `changed_at` of any record after every write:
+    /// records created (on the first-load path and the ordinary one), updated, left
+    /// unchanged, and written by an applier with an older clock than the store's.
+    @Test func theClockFollowsTheNewestChange() throws {
+        let (store, dir, start) = try Self.emptyStore()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func clock() throws -> [Int64] {
+            try store.read { db in
+                [try Int64.fetchOne(db, sql: "SELECT changed_at FROM advice_clock") ?? -1,
+                 try Int64.fetchOne(db, sql: "SELECT max(changed_at) FROM advice") ?? 0]
+            }
+        }
+        #expect(try clock() == [0, 0])
+        func run(at minutes: Int64, bulk: Bool = false, _ rows: [Observation]) throws {
+            let now = Timestamp(millis: start.millis + minutes * 60_000)
+            try store.write { db in
+                let applier = ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now, today: now.localDate(in: .gmt))
+                let all = { for (i, o) in rows.enumerated() { try applier.apply(o, source: "f.csv", rowHash: minutes * 1000 + Int64(i)) } }
+                if bulk { try applier.bulk(all) } else { try all() }
+            }
+        }
+        try run(at: 1, bulk: true, [try Self.obs("R1", "EHC/1", "requested", at: "2026-03-02T10:00:00Z", line: 2)])
+        #expect(try clock() == [start.millis + 60_000, start.millis + 60_000])
+        try run(at: 2, [try Self.obs("R1", "EHC/1", "requested", at: "2026-03-02T10:00:00Z", line: 2)])  // unchanged
+        #expect(try clock() == [start.millis + 60_000, start.millis + 60_000])
+        try run(at: 3, [try Self.obs("R1", "EHC/1a", "requested", at: "2026-03-03T10:00:00Z", line: 2)])  // updated
+        #expect(try clock() == [start.millis + 180_000, start.millis + 180_000])
+        try run(at: 2, [try Self.obs("R2", "EHC/2", "requested", at: "2026-03-03T10:00:00Z", line: 2)])  // an older clock
+        #expect(try clock() == [start.millis + 180_000, start.millis + 180_000])
+    }
+
     /// The LA values SQL searches by are copied beside the packed values, and agree with them.
     @Test func searchedColumnsCopyTheLAValues() throws {
         let dir = FileManager.default.temporaryDirectory.path + "/ehcsync-searched-" + UUID().uuidString.prefix(8)
@@ -148,7 +179,7 @@ import Testing
         }
         #expect(!beforeRepeat.contains("advice_request"))
         #expect(afterRepeat.contains("advice_request"))
-        #expect(!afterRepeat.contains("advice_child") && !afterRepeat.contains("advice_changed"))
+        #expect(!afterRepeat.contains("advice_child") && !afterRepeat.contains("observation_advice"))
         #expect(try store.read(Self.indexes) == before)
         let rows = try store.read { try Row.fetchAll($0, sql: "SELECT request_id, count(*) FROM advice GROUP BY request_id HAVING request_id = 'R7'") }
         #expect(rows.count == 1 && (rows.first?[1] as Int?) == 1, "one record for R7")

@@ -93,7 +93,7 @@ import Testing
             #expect(rows == [["3", "\"LA-1\"", "\"9990000018\"", "\"requested\"", "2", "10", "20"],
                              ["8", "\"LA-2\"", "NULL", "\"cancelled\"", "0", "11", "21"]])
             let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE tbl_name = 'advice' AND type = 'index' ORDER BY name")
-            #expect(indexes == ["advice_changed", "advice_child", "advice_request", "advice_submitted"])
+            #expect(indexes == ["advice_child", "advice_request", "advice_submitted"])
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM advice_feed JOIN advice ON advice.id = advice_feed.advice_id") == 2)
             #expect(try String.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
         }
@@ -134,6 +134,24 @@ import Testing
         #expect(state.sinceCursor == Timestamp(millis: 1_772_445_720_000))
         #expect(state.cursor == state.sinceCursor)
         #expect(try store.httpFeedState(feedID: 1, url: "https://la.example/other").sinceCursor == nil, "another url starts afresh")
+    }
+
+    /// Version 10 keeps the newest `changed_at` in `advice_clock` and drops the index that
+    /// answered it; an empty store starts the clock at 0.
+    @Test(arguments: [true, false])
+    func version10StartsTheClockAtTheNewestChange(withRecords: Bool) throws {
+        let (dir, path) = try Self.oldStore(upTo: "v9-since-cursor") { db in
+            guard withRecords else { return }
+            try db.execute(sql: """
+                INSERT INTO advice(request_id, status, created_at, changed_at) VALUES ('LA-1', 'requested', 1, 30), ('LA-2', 'requested', 2, 20);
+                """)
+        }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try AppDatabase(path: path)
+        try store.read { db throws in
+            #expect(try Int64.fetchAll(db, sql: "SELECT changed_at FROM advice_clock") == [withRecords ? 30 : 0])
+            #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE name = 'advice_changed'").isEmpty)
+        }
     }
 
     /// The statements run for every record or notice: none may build a temporary
