@@ -50,7 +50,6 @@ public final class AppDatabase: Sendable {
         // the systemd unit gives the service a private /tmp.
         config.prepareDatabase { db in
             try db.execute(sql: """
-                PRAGMA page_size = 16384;
                 PRAGMA synchronous = NORMAL;
                 PRAGMA cache_size = -\(AppDatabase.pageCacheKiB);
                 PRAGMA temp_store = FILE;
