@@ -243,6 +243,23 @@ import Testing
         #expect(PackedValues.pack(FieldValues()).isEmpty)
     }
 
+    /// The bytes are the stored format, unchanged from the first release that packed:
+    /// stored audit rows are compared as blobs (a parked observation's repeat check).
+    @Test func theBytesAreTheStoredFormat() {
+        let long = String(repeating: "é", count: 100)  // 200 bytes: a two-byte length
+        let values: FieldValues = [.request_id: "LA-1", .given_name: long, .case_ref: ""]
+        let id = UInt8(CanonicalField.request_id.ordinal), ref = UInt8(CanonicalField.case_ref.ordinal)
+        let name = UInt8(CanonicalField.given_name.ordinal)
+        var expected: [UInt8] = [1]
+        for (ordinal, text) in [(id, "LA-1"), (ref, ""), (name, long)].sorted(by: { $0.0 < $1.0 }) {
+            expected.append(ordinal)
+            let n = text.utf8.count
+            expected += n < 0x80 ? [UInt8(n)] : [UInt8(n & 0x7F) | 0x80, UInt8(n >> 7)]
+            expected += Array(text.utf8)
+        }
+        #expect(PackedValues.pack(values) == expected)
+    }
+
     @Test func aDamagedBlobReadsAsWhatCanBeReadAndNeverCrashes() {
         let bytes = PackedValues.pack([.request_id: "LA-1", .case_ref: "EHC/1"])
         for cut in 0..<bytes.count {
