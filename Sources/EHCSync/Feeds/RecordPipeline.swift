@@ -9,7 +9,7 @@ import Foundation
 /// the producer empties spent batches and fills them again. So every item is freed on
 /// the thread that made it, where memory goes back to the thread's own cache: freed on
 /// the writer, each of a record's few dozen allocations took a lock on the producer's
-/// arena, a twentieth of the writer's time.
+/// malloc arena (7% of the writer's samples at 1M rows; 2.4% of freeing is left).
 ///
 /// Errors travel both ways: a producer error is thrown to the caller after the items
 /// made before it; a consumer error stops the producer. `run` returns only after the

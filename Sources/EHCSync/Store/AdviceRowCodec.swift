@@ -71,8 +71,8 @@ enum AdviceRowCodec {
     /// runs it, through SQLite's C API: GRDB's `StatementArguments` boxes each value as
     /// an existential, which the profile put at a tenth of a first load. `packedLA` is
     /// `PackedValues.pack(s.la)` when made ahead.
-    static func upsert(_ statement: Statement, _ s: AdviceState, packedLA: [UInt8]? = nil, rules: AdviceRules, now: Timestamp,
-                       in db: Database, arena: BindArena? = nil) throws {
+    static func upsert(_ statement: Statement, _ s: AdviceState, packedLA: [UInt8]?, rules: AdviceRules, now: Timestamp,
+                       in db: Database, arena: BindArena) throws {
         var b = RawBinder(statement, arena: arena)
         b.bind(s.requestID)
         b.bind(bytes: packedLA ?? PackedValues.pack(s.la))

@@ -91,10 +91,10 @@ public final class ObservationApplier {
         let now: Timestamp
 
         func plan(_ obs: Observation) -> Planned {
-            var plan = reconciler.plan(obs, current: nil, lastFromFeed: nil, conflicts: [], today: today, now: now,
+            // A created record's changes are not stored (its values are: `applyLinked`),
+            // so none are listed.
+            let plan = reconciler.plan(obs, current: nil, lastFromFeed: nil, conflicts: [], today: today, now: now,
                                        listingValues: false)
-            // A created record's changes are not stored (its values are).
-            if plan.outcome == .created { plan.changes = [] }
             return Planned(plan: plan, packedLA: PackedValues.pack(plan.state.la))
         }
     }
