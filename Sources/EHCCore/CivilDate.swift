@@ -23,11 +23,15 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(iso text: some StringProtocol) {
-        let u = Array(text.utf8)
+        guard let date = text.withUTF8Bytes(CivilDate.iso) else { return nil }
+        self = date
+    }
+
+    /// Exactly `YYYY-MM-DD` in `u`, as a real day.
+    static func iso(_ u: UnsafeBufferPointer<UInt8>) -> CivilDate? {
         guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
-              let y = CivilDate.digits(u, 0, 4), let m = CivilDate.digits(u, 5, 2),
-              let d = CivilDate.digits(u, 8, 2) else { return nil }
-        self.init(year: y, month: m, day: d)
+              let y = digits(u, 0, 4), let m = digits(u, 5, 2), let d = digits(u, 8, 2) else { return nil }
+        return CivilDate(year: y, month: m, day: d)
     }
 
     public var components: (year: Int, month: Int, day: Int) {
@@ -106,7 +110,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         try c.encode(description)
     }
 
-    static func digits(_ u: [UInt8], _ start: Int, _ count: Int) -> Int? {
+    static func digits(_ u: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
         var v = 0
         for i in start..<(start + count) {
             let c = u[i]

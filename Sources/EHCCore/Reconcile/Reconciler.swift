@@ -66,7 +66,9 @@ public struct Reconciler: Sendable {
         var changes: [FieldChange] = []
         var notes: [String] = []
         var events: [ConflictDraft] = []
-        var closeKeys: [String: String] = [:]  // key → reason
+        // The status regression this observation puts right, if any: one side's status
+        // is applied a plan, so there is at most one (no dictionary a row).
+        var closeKey: (key: String, reason: String)?
         var valuesChanged = false  // a value set, listed in `changes` or not
 
         // Rule 4: a provider whose identity disagrees with the LA's is not merged, and
@@ -100,7 +102,7 @@ public struct Reconciler: Sendable {
         switch obs.role {
         case .la:
             if let new = obs.laStatus {
-                applyLA(new, to: &state, at: effective, changes: &changes, notes: &notes, events: &events, closing: &closeKeys)
+                applyLA(new, to: &state, at: effective, changes: &changes, notes: &notes, events: &events, closing: &closeKey)
             }
             if state.laStatus == nil {
                 state.laStatus = .requested
@@ -115,13 +117,13 @@ public struct Reconciler: Sendable {
                 state.providerReportedAt = effective
             }
             if let new = obs.providerStatus {
-                applyProvider(new, obs: obs, to: &state, today: today, changes: &changes, notes: &notes, events: &events, closing: &closeKeys)
+                applyProvider(new, obs: obs, to: &state, today: today, changes: &changes, notes: &notes, events: &events, closing: &closeKey)
             }
         }
 
         // Derived conflicts follow the values; events add theirs.
         var ops = DerivedConflicts.reconcile(DerivedConflicts.evaluate(state, rules: rules, today: today), with: conflicts)
-        for (key, reason) in closeKeys {
+        if let (key, reason) = closeKey {
             for ref in conflicts where ref.isOpen && ref.key == key { ops.append(.close(id: ref.id, reason: reason)) }
         }
         for draft in events where !conflicts.contains(where: { $0.isOpen && $0.key == draft.key }) {
@@ -149,7 +151,7 @@ public struct Reconciler: Sendable {
     private static let providerRegressionKey = ConflictDraft.key(.status_regression, "status", .provider)
 
     private func applyLA(_ new: LAStatus, to state: inout AdviceState, at effective: Timestamp, changes: inout [FieldChange],
-                         notes: inout [String], events: inout [ConflictDraft], closing: inout [String: String]) {
+                         notes: inout [String], events: inout [ConflictDraft], closing: inout (key: String, reason: String)?) {
         let old = state.laStatus
         let regressionKey = Self.laRegressionKey
         let allowed: Bool
@@ -166,7 +168,7 @@ public struct Reconciler: Sendable {
                                         fingerprint: 0))
             return
         }
-        closing[regressionKey] = "the LA's status moved forward again"
+        closing = (regressionKey, "the LA's status moved forward again")
         guard old != new else { return }
         state.laStatus = new
         changes.append(FieldChange(field: "la_status", old: old?.rawValue, new: new.rawValue))
@@ -184,7 +186,7 @@ public struct Reconciler: Sendable {
 
     private func applyProvider(_ new: ProviderStatus, obs: Observation, to state: inout AdviceState, today: CivilDate,
                                changes: inout [FieldChange], notes: inout [String], events: inout [ConflictDraft],
-                               closing: inout [String: String]) {
+                               closing: inout (key: String, reason: String)?) {
         let old = state.providerStatus
         let regressionKey = Self.providerRegressionKey
         // After an LA return the provider starts again: any status is a fresh start.
@@ -195,7 +197,7 @@ public struct Reconciler: Sendable {
                                         detail: "provider reported \(new.rawValue) after \(old?.rawValue ?? "-"); not applied"))
             return
         }
-        closing[regressionKey] = "the provider's status moved forward again"
+        closing = (regressionKey, "the provider's status moved forward again")
         if restart {
             state.awaitingAmendment = false
             changes.append(FieldChange(field: "awaiting_amendment", old: "true", new: "false"))

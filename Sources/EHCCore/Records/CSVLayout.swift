@@ -46,11 +46,8 @@ public struct CSVLayout: Sendable {
 
     /// The row as an observation, or the first field that fails validation.
     public func observation(_ row: [String], line: Int, mapping: RecordMapping) -> Result<Observation, RowError> {
-        var pairs: [(CanonicalField, String, column: String)] = []
-        pairs.reserveCapacity(slots.count)
-        for slot in slots where slot.index < row.count {
-            pairs.append((slot.field, row[slot.index], column: slot.column))
-        }
+        // Handed over lazily: an array of the pairs was an allocation a row.
+        let pairs = slots.lazy.filter { $0.index < row.count }.map { ($0.field, row[$0.index], column: $0.column) }
         return mapping.observation(line: line, pairs: pairs)
     }
 

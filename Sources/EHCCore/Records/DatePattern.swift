@@ -41,7 +41,10 @@ public struct DatePattern: Sendable, Equatable {
 
     /// The date in `text`, or `nil` when it does not match or is not a real day.
     public func parse(_ text: some StringProtocol) -> CivilDate? {
-        let u = Array(text.utf8)
+        text.withUTF8Bytes(parse)
+    }
+
+    private func parse(_ u: UnsafeBufferPointer<UInt8>) -> CivilDate? {
         var i = 0
         var y = 0, m = 0, d = 0
         for (k, token) in tokens.enumerated() {
@@ -65,7 +68,7 @@ public struct DatePattern: Sendable, Equatable {
         return CivilDate(year: y, month: m, day: d)
     }
 
-    static func number(_ u: [UInt8], _ i: inout Int, min: Int, max: Int) -> Int? {
+    static func number(_ u: UnsafeBufferPointer<UInt8>, _ i: inout Int, min: Int, max: Int) -> Int? {
         var v = 0, n = 0
         while n < max, i < u.count, (48...57).contains(u[i]) {
             v = v * 10 + Int(u[i] - 48); i += 1; n += 1

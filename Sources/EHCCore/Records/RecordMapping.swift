@@ -59,12 +59,13 @@ public struct RecordMapping: Sendable {
         if let map = valueMaps[field.ordinal], let mapped = map.exact[text] ?? map.folded[text.lowercasedIfNeeded] { text = mapped }
         switch field.kind {
         case .requestID:
-            guard text.count <= 64, text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
+            // Characters are counted only past 64 bytes: counting them is the slow part.
+            guard text.utf8.count <= 64 || text.count <= 64, text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
                 return .failure(.init("must be 1-64 printable characters"))
             }
             return .success(text)
         case .text(let maxLength):
-            if let maxLength, text.count > maxLength {
+            if let maxLength, text.utf8.count > maxLength, text.count > maxLength {
                 return .failure(.init("is longer than \(maxLength) characters"))
             }
             return .success(text)
@@ -129,7 +130,8 @@ public struct RecordMapping: Sendable {
 
     /// Builds an observation from `(field, raw text)` pairs, applying defaults and
     /// checking every field; the first failing field makes the whole row an error.
-    public func observation(line: Int, pairs: [(CanonicalField, String, column: String)]) -> Result<Observation, RowError> {
+    public func observation<Pairs: Sequence>(line: Int, pairs: Pairs) -> Result<Observation, RowError>
+        where Pairs.Element == (CanonicalField, String, column: String) {
         var values = FieldValues()
         var updatedAt: Timestamp?
         /// Validates one value into `values` (or `updatedAt`, parsed once); the error names `column`.

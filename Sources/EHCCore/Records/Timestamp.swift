@@ -35,8 +35,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// the clocks skip (01:30 on the last Sunday of March in London) is read with the
     /// offset in force just before the change.
     public static func parse(_ text: some StringProtocol, zone: TimeZone) -> Timestamp? {
-        let u = Array(text.utf8)
-        guard u.count >= 16, let date = CivilDate(iso: String(decoding: u[0..<10], as: UTF8.self)),
+        text.withUTF8Bytes { parse($0, zone: zone) }
+    }
+
+    private static func parse(_ u: UnsafeBufferPointer<UInt8>, zone: TimeZone) -> Timestamp? {
+        guard u.count >= 16, let date = CivilDate.iso(UnsafeBufferPointer(rebasing: u[0..<10])),
               u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: "t") || u[10] == UInt8(ascii: " "),
               let hh = CivilDate.digits(u, 11, 2), u[13] == UInt8(ascii: ":"),
               let mi = CivilDate.digits(u, 14, 2), hh < 24, mi < 60 else { return nil }

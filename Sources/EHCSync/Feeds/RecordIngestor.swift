@@ -82,7 +82,8 @@ struct RecordPreparer: Sendable {
             var h = RowHash()
             h.combine(id)
             if named.insert(h.signed) {
-                return .planned(obs, fresh.plan(obs), hash: hash, observed: PackedValues.pack(obs))
+                let observed = PackedValues.pack(obs)
+                return .planned(obs, fresh.plan(obs, observed: observed), hash: hash, observed: observed)
             }
         }
         return .row(requestID: requestID, hash: hash, result: result, observed: PackedValues.pack(obs))

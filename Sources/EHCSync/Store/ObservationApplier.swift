@@ -90,12 +90,17 @@ public final class ObservationApplier {
         let today: CivilDate
         let now: Timestamp
 
-        func plan(_ obs: Observation) -> Planned {
+        /// `observed` is `PackedValues.pack(obs)`.
+        func plan(_ obs: Observation, observed: [UInt8]) -> Planned {
             // A created record's changes are not stored (its values are: `applyLinked`),
             // so none are listed.
             let plan = reconciler.plan(obs, current: nil, lastFromFeed: nil, conflicts: [], today: today, now: now,
                                        listingValues: false)
-            return Planned(plan: plan, packedLA: PackedValues.pack(plan.state.la))
+            // A new record's LA values are the observation's but its status, which has a
+            // column of its own: its bytes are `observed` without that entry.
+            let la = plan.state.la
+            let sameButStatus = la[.status] == nil && CanonicalField.byOrdinal.allSatisfy { $0 == .status || la[$0] == obs.values[$0] }
+            return Planned(plan: plan, packedLA: sameButStatus ? PackedValues.removing(.status, from: observed) : PackedValues.pack(la))
         }
     }
 

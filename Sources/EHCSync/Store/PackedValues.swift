@@ -33,6 +33,27 @@ enum PackedValues {
         return out
     }
 
+    /// `packed` without `field`'s value: the bytes `pack` makes of the same values
+    /// without that field, by copying around one entry rather than packing again.
+    static func removing(_ field: CanonicalField, from packed: [UInt8]) -> [UInt8] {
+        guard packed.count > 1, packed[0] == format else { return packed }
+        let target = UInt8(field.ordinal)
+        var i = 1
+        while i < packed.count {
+            let start = i
+            guard let (ordinal, text) = entry(packed, at: &i), ordinal <= target else { return packed }
+            guard ordinal == target else { continue }
+            // The only entry: nothing stated is no bytes at all, as `pack` writes it.
+            if start == 1, text.upperBound == packed.count { return [] }
+            var out = [UInt8]()
+            out.reserveCapacity(packed.count - (text.upperBound - start))
+            out.append(contentsOf: packed[..<start])
+            out.append(contentsOf: packed[text.upperBound...])
+            return out
+        }
+        return packed
+    }
+
     /// The values in `bytes`; an empty or unreadable blob reads as no values (the
     /// store's constraints keep that from happening; a reader must never crash on it).
     static func unpack(_ bytes: UnsafeRawBufferPointer) -> FieldValues {
@@ -40,22 +61,30 @@ enum PackedValues {
         guard bytes.count > 1, bytes[0] == format else { return values }
         var i = 1
         while i < bytes.count {
-            let ordinal = Int(bytes[i])
-            i += 1
-            var length = 0, shift = 0
-            while i < bytes.count, shift < 63 {
-                let b = bytes[i]
-                i += 1
-                length |= Int(b & 0x7F) << shift
-                if b & 0x80 == 0 { break }
-                shift += 7
-            }
-            guard ordinal < CanonicalField.byOrdinal.count, length >= 0, length <= bytes.count - i else { break }
-            values[CanonicalField.byOrdinal[ordinal]] = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + length)]),
-                                                               as: UTF8.self)
-            i += length
+            guard let (ordinal, text) = entry(bytes, at: &i), Int(ordinal) < CanonicalField.byOrdinal.count else { break }
+            values[CanonicalField.byOrdinal[Int(ordinal)]] = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[text]),
+                                                                    as: UTF8.self)
         }
         return values
+    }
+
+    /// The entry at `i`: its field's ordinal and where its text lies; `i` moves past it.
+    /// `nil` when its length runs past the end.
+    private static func entry<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at i: inout Int)
+        -> (ordinal: UInt8, text: Range<Int>)? where Bytes.Index == Int {
+        let ordinal = bytes[i]
+        i += 1
+        var length = 0, shift = 0
+        while i < bytes.endIndex, shift < 63 {
+            let b = bytes[i]
+            i += 1
+            length |= Int(b & 0x7F) << shift
+            if b & 0x80 == 0 { break }
+            shift += 7
+        }
+        guard length >= 0, length <= bytes.endIndex - i else { return nil }
+        defer { i += length }
+        return (ordinal, i..<(i + length))
     }
 
     /// An observation's stated values, as `observation.observed` keeps them.

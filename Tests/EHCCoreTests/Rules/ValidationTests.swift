@@ -3,9 +3,11 @@ import Testing
 @testable import EHCCore
 
 @Suite struct ValidationTests {
-    @Test(arguments: [("943 476 5919", "9434765919"), ("9434765919", "9434765919"), ("999-000-0018", "9990000018")])
+    @Test(arguments: [("943 476 5919", "9434765919"), ("9434765919", "9434765919"), ("999-000-0018", "9990000018"),
+                      ("0012345679", "0012345679"), ("001 234 5679", "0012345679")])
     func validNHSNumbersNormalise(input: String, expected: String) {
         #expect(NHSNumber.normalised(input) == expected)
+        #expect(NHSNumber.normalised(("x" + input + "y").dropFirst().dropLast()) == expected)  // a substring
     }
 
     @Test(arguments: ["9434765918", "943476591", "94347659190", "943476591X", "", "1000000010"])

@@ -129,7 +129,8 @@ import Testing
         for i in ids {
             var o = try obs("R\(i)", "EHC/\(i)", "requested", at: "2026-03-02T10:00:00Z", line: i + 2)
             o.values[.nhs_number] = "9990000018"
-            try applier.applyPlanned(o, planning.plan(o), source: "f.csv", rowHash: Int64(i + 1), observed: nil)
+            let observed = PackedValues.pack(o)
+            try applier.applyPlanned(o, planning.plan(o, observed: observed), source: "f.csv", rowHash: Int64(i + 1), observed: observed)
         }
     }
 

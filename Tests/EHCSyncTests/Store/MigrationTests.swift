@@ -260,6 +260,30 @@ import Testing
         #expect(PackedValues.pack(values) == expected)
     }
 
+    /// `removing` makes the bytes `pack` makes of the values without the field: first,
+    /// middle, last and only entries, an absent field, long (two-byte) lengths.
+    @Test func removingAFieldGivesTheBytesOfTheValuesWithoutIt() {
+        let long = String(repeating: "é", count: 100)
+        var generator = SeededRandom(seed: 11)
+        var cases: [FieldValues] = [[:], [.status: "sent"], [.request_id: "LA-1"],
+                                    [.request_id: "LA-1", .status: long, .updated_at: "x"]]
+        for _ in 0..<200 {
+            var values = FieldValues()
+            for field in CanonicalField.byOrdinal where generator.next() % 3 == 0 {
+                values[field] = generator.next() % 5 == 0 ? long : String(generator.next() % 1000)
+            }
+            cases.append(values)
+        }
+        for values in cases {
+            for field in [CanonicalField.status, .request_id, CanonicalField.byOrdinal.last!] {
+                var without = values
+                without[field] = nil
+                #expect(PackedValues.removing(field, from: PackedValues.pack(values)) == PackedValues.pack(without),
+                        "\(values) without \(field)")
+            }
+        }
+    }
+
     @Test func aDamagedBlobReadsAsWhatCanBeReadAndNeverCrashes() {
         let bytes = PackedValues.pack([.request_id: "LA-1", .case_ref: "EHC/1"])
         for cut in 0..<bytes.count {
