@@ -36,7 +36,7 @@ public final class ObservationApplier {
     /// `cachedStatement(sql:)` hashes the whole SQL text on every call, several
     /// kilobytes a record across its statements.
     enum Query: Int, CaseIterable {
-        case mark, load, insert, upsert, markUpsert, observationInsert
+        case mark, load, insert, upsert, markUpsert, observationInsert, markUpsertBatch, observationInsertBatch
         var sql: String {
             switch self {
             case .mark: return """
@@ -46,23 +46,64 @@ public final class ObservationApplier {
             case .load: return AdviceRowCodec.select(extra: ["id"], where: "request_id = ?")
             case .insert: return AdviceRowCodec.insertSQL
             case .upsert: return AdviceRowCodec.upsertSQL
-            case .markUpsert: return """
-                INSERT INTO advice_feed(feed_id, advice_id, updated_at, row_hash) VALUES (?, ?, ?, ?)
+            case .markUpsert: return Self.markUpsert(rows: 1)
+            case .observationInsert: return Self.observationInsert(rows: 1)
+            case .markUpsertBatch: return Self.markUpsert(rows: PlannedRowBatch.size)
+            case .observationInsertBatch: return Self.observationInsert(rows: PlannedRowBatch.size)
+            }
+        }
+
+        private static func values(_ columns: Int, rows: Int) -> String {
+            Array(repeating: "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")", count: rows)
+                .joined(separator: ", ")
+        }
+
+        static func markUpsert(rows: Int) -> String {
+            "INSERT INTO advice_feed(feed_id, advice_id, updated_at, row_hash) VALUES " + values(4, rows: rows) + """
+
                 ON CONFLICT(feed_id, advice_id) DO UPDATE SET
                   updated_at = max(coalesce(advice_feed.updated_at, excluded.updated_at), coalesce(excluded.updated_at, advice_feed.updated_at)),
                   row_hash = excluded.row_hash
                 """
-            case .observationInsert: return """
-                INSERT INTO observation(feed_id, source, line, request_id, advice_id, updated_at, applied_at, outcome, observed,
-                  changes_json, notes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-            }
+        }
+
+        static func observationInsert(rows: Int) -> String {
+            """
+            INSERT INTO observation(feed_id, source, line, request_id, advice_id, updated_at, applied_at, outcome, observed,
+              changes_json, notes)
+            VALUES
+            """ + " " + values(11, rows: rows)
         }
     }
     private var prepared = [Statement?](repeating: nil, count: Query.allCases.count)
     /// Where the per-record writes' text and blobs are bound from (`BindArena`).
     private let arena = BindArena()
+    /// The audit rows and marks of planned records not yet written, while a first load
+    /// runs (`bulk`); nil otherwise, when each record's are written with it.
+    private var plannedRows: PlannedRowBatch?
+
+    /// Writes the planned records' audit rows and marks held back, in order: a full
+    /// batch with one statement each, fewer one by one. Called before anything reads
+    /// or writes `observation` or `advice_feed` another way, and at the end of `bulk`.
+    func flushPlannedRows() throws {
+        guard let batch = plannedRows, !batch.isEmpty else { return }
+        let count = batch.rows.count
+        if count == PlannedRowBatch.size {
+            try batch.writeObservations(statement(.observationInsertBatch), 0..<count, feedID: feedID, source: plannedSource,
+                                        appliedAt: now.millis, in: db)
+            try batch.writeMarks(statement(.markUpsertBatch), 0..<count, feedID: feedID, in: db)
+        } else {
+            for i in 0..<count {
+                try batch.writeObservations(statement(.observationInsert), i..<(i + 1), feedID: feedID, source: plannedSource,
+                                            appliedAt: now.millis, in: db)
+                try batch.writeMarks(statement(.markUpsert), i..<(i + 1), feedID: feedID, in: db)
+            }
+        }
+        batch.removeAll()
+    }
+
+    /// The source named by the rows in `plannedRows` (one file or page a bulk).
+    private var plannedSource = ""
 
     private func statement(_ query: Query) throws -> Statement {
         if let s = prepared[query.rawValue] { return s }
@@ -171,7 +212,10 @@ public final class ObservationApplier {
             try db.execute(sql: "DROP INDEX \(name)")
             deferredIndexes.append((name, sql))
         }
+        plannedRows = PlannedRowBatch()
+        defer { plannedRows = nil }
         let result = try body()
+        try flushPlannedRows()
         // The tables are written: the disk takes them while the indexes are built.
         StoreWriteback.start(db)
         // Each build sorts up to the page cache's size in memory, then in temporary
@@ -213,6 +257,7 @@ public final class ObservationApplier {
     private var lastMark: (requestID: String, mark: (rowHash: Int64, updatedAt: Timestamp?)?)?
 
     func feedMark(_ requestID: String) throws -> (rowHash: Int64, updatedAt: Timestamp?)? {
+        try flushPlannedRows()
         if let last = lastMark, last.requestID == requestID { return last.mark }
         try needRequestIndex()
         var mark: (rowHash: Int64, updatedAt: Timestamp?)?
@@ -259,6 +304,7 @@ public final class ObservationApplier {
     /// `observed`, when given, is `PackedValues.pack(obs)` made ahead (on the thread
     /// that validated the record).
     public func apply(_ obs: Observation, source: String, rowHash: Int64, observed: [UInt8]? = nil) throws {
+        try flushPlannedRows()
         try needRequestIndex()
         noteUpdatedAt(obs.updatedAt)
         let link = try self.link(obs)
@@ -327,6 +373,9 @@ public final class ObservationApplier {
         let plan = planned?.plan
             ?? reconciler.plan(observation, current: loaded?.0, lastFromFeed: mark, conflicts: conflicts, today: today, now: now)
 
+        // A record planned ahead in a first load: its mark and audit row wait for the
+        // batch (`plannedRows`).
+        let batch = planned != nil && observationID == nil && plan.outcome == .created ? plannedRows : nil
         var notes = plan.notes
         if let linkedBy { notes.insert("linked by \(linkedBy)", at: 0) }
         if plan.outcome != .stale {
@@ -341,10 +390,12 @@ public final class ObservationApplier {
                     try notices.record(db, state: plan.state, opened: opened, today: today, now: now)
                 }
             }
-            let markUpsert = try statement(.markUpsert)
-            var mb = RawBinder(markUpsert, arena: arena)
-            mb.bind(feedID); mb.bind(adviceID); mb.bind(obs.updatedAt?.millis); mb.bind(rowHash)
-            try RawBinder.run(markUpsert, in: db)
+            if batch == nil {
+                let markUpsert = try statement(.markUpsert)
+                var mb = RawBinder(markUpsert, arena: arena)
+                mb.bind(feedID); mb.bind(adviceID); mb.bind(obs.updatedAt?.millis); mb.bind(rowHash)
+                try RawBinder.run(markUpsert, in: db)
+            }
             lastMark = nil
             // Never link a provider's reference to a request whose identity it disputes.
             if obs.role == .provider, plan.outcome != .identityMismatch, let ref = obs.values[.provider_ref] {
@@ -366,6 +417,14 @@ public final class ObservationApplier {
         if let observationID {
             try db.execute(sql: "UPDATE observation SET request_id = ?, advice_id = ?, outcome = ?, changes_json = ?, notes = ? WHERE id = ?",
                            arguments: [requestID, adviceID, plan.outcome.rawValue, changes, noteText, observationID])
+        } else if let batch, let adviceID {
+            if source != plannedSource {
+                try flushPlannedRows()  // one source a batch
+                plannedSource = source
+            }
+            batch.add(line: obs.line, adviceID: adviceID, updatedAt: obs.updatedAt?.millis, rowHash: rowHash, requestID: requestID,
+                      observed: observed ?? PackedValues.pack(obs), notes: noteText)
+            if batch.isFull { try flushPlannedRows() }
         } else {
             let insert = try statement(.observationInsert)
             var b = RawBinder(insert, arena: arena)
@@ -378,6 +437,7 @@ public final class ObservationApplier {
 
     /// Keeps an observation that links to nothing yet, with an open `unmatched_response`.
     func park(_ obs: Observation, source: String, reason: String, observed: [UInt8]? = nil) throws {
+        try flushPlannedRows()
         let values = Data(observed ?? PackedValues.pack(obs))
         let dup = try db.cachedStatement(sql: """
             SELECT 1 FROM pending_observation p JOIN observation o ON o.id = p.observation_id

@@ -64,6 +64,19 @@ struct RawBinder {
         index += 1
     }
 
+    /// `buffer[range]` as text or a blob, read by SQLite in place: run the statement
+    /// while `buffer` stays where it is.
+    mutating func bind(inPlace buffer: UnsafeRawBufferPointer, _ range: Range<Int>, text: Bool) {
+        // Never a null pointer: that would bind NULL, not an empty value.
+        let start = buffer.baseAddress.map { $0 + range.lowerBound } ?? UnsafeRawPointer(bitPattern: 1)!
+        if text {
+            _ = sqlite3_bind_text(raw, index, start.assumingMemoryBound(to: CChar.self), Int32(range.count), RawBinder.static)
+        } else {
+            _ = sqlite3_bind_blob(raw, index, start, Int32(range.count), RawBinder.static)
+        }
+        index += 1
+    }
+
     /// Where SQLite should read `buf` from, and whether it must copy it: the arena's
     /// copy, read in place, when it has room; else `buf` itself, copied by SQLite now.
     private func place(_ buf: UnsafeRawBufferPointer) -> (UnsafeRawPointer?, sqlite3_destructor_type?) {

@@ -261,7 +261,7 @@ import Testing
             try Row.fetchAll(db, sql: """
                 SELECT 'advice', request_id, hex(la_values), la_status, status, due_on, working_due_on, NULL FROM advice
                 UNION ALL SELECT 'mark', advice_id, row_hash, updated_at, NULL, NULL, NULL, NULL FROM advice_feed
-                UNION ALL SELECT 'audit', line, request_id, advice_id, outcome, hex(observed), changes_json, notes FROM observation
+                UNION ALL SELECT 'audit', id || ':' || line, request_id, advice_id, outcome, hex(observed), changes_json, notes FROM observation
                 UNION ALL SELECT 'conflict', request_id, kind, key, status, NULL, NULL, NULL FROM conflict
                 """).map { row in (0..<8).map { row[$0] as DatabaseValue }.map { $0.isNull ? nil : String(describing: $0) } }
         }
@@ -286,35 +286,65 @@ import Testing
             row(7, "R3", "EHC/3", "cancelled", "", "2026-03-02T10:00:00Z"),
             row(8, "R2", "EHC/2", "cancelled", "open", "2026-03-04T10:00:00Z"),
         ]
-        func load(planned: Bool) throws -> (contents: [[String?]], plannedRows: Int, errors: [Int]) {
-            let (store, dir, now) = try Self.emptyStore()
-            defer { try? FileManager.default.removeItem(atPath: dir) }
-            var plannedRows = 0
-            var errors: [Int] = []
-            try store.write { db in
-                let applier = ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now, today: now.localDate(in: .gmt))
-                let ingestor = RecordIngestor(mapping: RecordMapping(role: .la), applier: applier, source: "f.csv", seed: 7) { errors.append($0.line) }
-                if planned {
-                    try applier.bulk {
-                        var preparer = ingestor.detachedPreparer
-                        for record in records {
-                            let prepared = try preparer.prepare(record)
-                            if case .planned = prepared { plannedRows += 1 }
-                            try ingestor.ingest(prepared)
-                        }
-                    }
-                } else {
-                    for record in records { try ingestor.handle(record) }
-                }
-            }
-            return (try Self.contents(store), plannedRows, errors)
-        }
-        let fast = try load(planned: true)
-        let plain = try load(planned: false)
+        let fast = try Self.load(records, planned: true)
+        let plain = try Self.load(records, planned: false)
         #expect(fast.plannedRows == 3, "R1, R2 and R3's first good row are planned ahead")
         #expect(plain.plannedRows == 0)
         #expect(fast.errors == [6] && plain.errors == [6])
         #expect(fast.contents == plain.contents)
         #expect(fast.contents.filter { $0[0]?.contains("advice") == true }.count == 3)
+    }
+
+    /// Applies `records` to an empty store as a first load does (`planned`: in `bulk`,
+    /// each request's first row planned as the reading thread plans it), or row by row
+    /// the plain way; returns the store's contents, the rows planned and the row errors.
+    static func load(_ records: [DecodedRecord], planned: Bool) throws -> (contents: [[String?]], plannedRows: Int, errors: [Int]) {
+        let (store, dir, now) = try emptyStore()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var plannedRows = 0
+        var errors: [Int] = []
+        try store.write { db in
+            let applier = ObservationApplier(db: db, feedID: 1, role: .la, rules: AdviceRules(), now: now, today: now.localDate(in: .gmt))
+            let ingestor = RecordIngestor(mapping: RecordMapping(role: .la), applier: applier, source: "f.csv", seed: 7) { errors.append($0.line) }
+            if planned {
+                try applier.bulk {
+                    var preparer = ingestor.detachedPreparer
+                    for record in records {
+                        let prepared = try preparer.prepare(record)
+                        if case .planned = prepared { plannedRows += 1 }
+                        try ingestor.ingest(prepared)
+                    }
+                }
+            } else {
+                for record in records { try ingestor.handle(record) }
+            }
+        }
+        return (try contents(store), plannedRows, errors)
+    }
+
+    /// Planned records' audit rows and marks are written in batches: full batches,
+    /// a short one at the end, and early ones when a repeat (looked up by its mark)
+    /// or a stale row comes between. The store, audit ids and all, is the same as
+    /// when every row is applied on its own.
+    @Test func plannedRowsWrittenInBatchesLeaveTheSameStoreInFileOrder() throws {
+        var records: [DecodedRecord] = [.header(line: 1, names: ["request_id", "case_ref", "status", "dispute", "updated_at"])]
+        var line = 2
+        func row(_ id: Int, _ status: String, _ dispute: String = "", day: Int = 2) {
+            records.append(.row(line: line, fields: ["R\(id)", "EHC/\(id)-\(line)", status, dispute, "2026-03-0\(day)T10:00:00Z"]))
+            line += 1
+        }
+        for i in 0..<40 { row(i, "requested", i % 9 == 0 ? "open" : "") }  // two full batches and a part
+        row(5, "cancelled", day: 3)                                          // a repeat: written at once
+        for i in 40..<60 { row(i, "requested") }
+        row(58, "requested", day: 1)                                         // stale: R58's mark is still held back
+        row(59, "sideways")                                                  // a row error
+        for i in 60..<63 { row(i, "accepted") }                              // a short batch at the end
+        let fast = try Self.load(records, planned: true)
+        let plain = try Self.load(records, planned: false)
+        #expect(fast.plannedRows == 63)
+        #expect(fast.errors == plain.errors && fast.errors.count == 1)
+        #expect(fast.contents == plain.contents)
+        #expect(fast.contents.filter { $0[0] == "\"audit\"" }.count == 65)  // 63 new, the repeat, the stale row
+        #expect(fast.contents.filter { $0[0] == "\"mark\"" }.count == 63)
     }
 }
