@@ -27,6 +27,21 @@ import Testing
         #expect(v[.case_ref] == nil)
     }
 
+    @Test func sameExceptOneFieldIgnoresOnlyThatField() {
+        let a: FieldValues = [.request_id: "R1", .status: "Sent", .service: "salt"]
+        let b: FieldValues = [.request_id: "R1", .service: "salt"]
+        #expect(a.isSame(as: b, except: .status) && b.isSame(as: a, except: .status))
+        #expect(!a.isSame(as: b, except: .service))
+        #expect(!a.isSame(as: [.request_id: "R1", .status: "Sent", .service: "ot"], except: .status))
+        #expect(!b.isSame(as: [.request_id: "R1"], except: .status))
+        let empty = FieldValues(), onlyStatus: FieldValues = [.status: "Sent"]
+        #expect(empty.isSame(as: onlyStatus, except: .status) && onlyStatus.isSame(as: empty, except: .status))
+        #expect(!empty.isSame(as: b, except: .status) && !b.isSame(as: empty, except: .status))
+        var cleared: FieldValues = [.case_ref: "C"]
+        cleared[.case_ref] = nil  // allocated, all empty
+        #expect(cleared.isSame(as: empty, except: .status) && empty.isSame(as: cleared, except: .status))
+    }
+
     @Test func mergeLetsTheCombinerDecideClashes() {
         let a: FieldValues = [.request_id: "R1", .service: "salt"]
         let b: FieldValues = [.service: "ot", .case_ref: "C"]

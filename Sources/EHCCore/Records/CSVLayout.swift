@@ -46,9 +46,25 @@ public struct CSVLayout: Sendable {
 
     /// The row as an observation, or the first field that fails validation.
     public func observation(_ row: [String], line: Int, mapping: RecordMapping) -> Result<Observation, RowError> {
-        // Handed over lazily: an array of the pairs was an allocation a row.
-        let pairs = slots.lazy.filter { $0.index < row.count }.map { ($0.field, row[$0.index], column: $0.column) }
-        return mapping.observation(line: line, pairs: pairs)
+        mapping.observation(line: line, values: RowValues(slots: slots, row: row), column: { slots[$0].column })
+    }
+
+    /// A row's mapped values in slot order, each with its slot, which names its column
+    /// only if the value is wrong. Handed over one by one: an array of them, or a lazy
+    /// sequence's closures, cost allocations a row.
+    struct RowValues: Sequence, IteratorProtocol {
+        let slots: [Slot]
+        let row: [String]
+        var position = 0
+
+        mutating func next() -> (CanonicalField, String, Int)? {
+            while position < slots.count {
+                defer { position += 1 }
+                let slot = slots[position]
+                if slot.index < row.count { return (slot.field, row[slot.index], position) }
+            }
+            return nil
+        }
     }
 
     /// The request id as written (trimmed), for the fast unchanged-row check.

@@ -31,6 +31,18 @@ public struct FieldValues: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     public var isEmpty: Bool { !slots.contains { $0 != nil } }
 
+    /// True when both hold the same values, `field`'s aside. Compared in place: reading
+    /// each value out through the subscript cost a retain and a release.
+    public func isSame(as other: FieldValues, except field: CanonicalField) -> Bool {
+        let skip = field.ordinal
+        switch (slots.isEmpty, other.slots.isEmpty) {
+        case (true, true): return true
+        case (false, true): return slots.indices.allSatisfy { $0 == skip || slots[$0] == nil }
+        case (true, false): return other.slots.indices.allSatisfy { $0 == skip || other.slots[$0] == nil }
+        case (false, false): return slots.indices.allSatisfy { $0 == skip || slots[$0] == other.slots[$0] }
+        }
+    }
+
     public var count: Int { slots.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
 
     /// The fields that have a value, in SPEC order.

@@ -128,14 +128,22 @@ public struct RecordMapping: Sendable {
         return .failure(.init("'\(Self.clip(text))' is not an RFC 3339 timestamp"))
     }
 
-    /// Builds an observation from `(field, raw text)` pairs, applying defaults and
+    /// Builds an observation from `(field, raw text, column)` pairs, applying defaults and
     /// checking every field; the first failing field makes the whole row an error.
-    public func observation<Pairs: Sequence>(line: Int, pairs: Pairs) -> Result<Observation, RowError>
-        where Pairs.Element == (CanonicalField, String, column: String) {
+    public func observation(line: Int, pairs: [(CanonicalField, String, column: String)]) -> Result<Observation, RowError> {
+        observation(line: line, values: pairs.lazy.enumerated().map { ($0.element.0, $0.element.1, $0.offset) },
+                    column: { pairs[$0].column })
+    }
+
+    /// The same from `(field, raw text, source)` values, where `column(source)` names the
+    /// column or key a value came from, asked only for an error: a name handed along
+    /// with each value cost a retain and a release a field of every row.
+    func observation<Values: Sequence>(line: Int, values pairs: Values, column: (Int) -> String) -> Result<Observation, RowError>
+        where Values.Element == (CanonicalField, String, Int) {
         var values = FieldValues()
         var updatedAt: Timestamp?
         /// Validates one value into `values` (or `updatedAt`, parsed once); the error names `column`.
-        func accept(_ field: CanonicalField, _ raw: String, column: String) -> RowError? {
+        func accept(_ field: CanonicalField, _ raw: String, column: @autoclosure () -> String) -> RowError? {
             let problem: FieldProblem
             if field == .updated_at {
                 switch timestamp(raw.trimmedASCIIWhitespace) {
@@ -148,10 +156,10 @@ public struct RecordMapping: Sendable {
                 case .failure(let p): problem = p
                 }
             }
-            return RowError(line: line, field: field.rawValue, column: column, message: problem.message)
+            return RowError(line: line, field: field.rawValue, column: column(), message: problem.message)
         }
-        for (field, raw, column) in pairs where !raw.isBlank {
-            if let error = accept(field, raw, column: column) { return .failure(error) }
+        for (field, raw, source) in pairs where !raw.isBlank {
+            if let error = accept(field, raw, column: column(source)) { return .failure(error) }
         }
         for (field, raw) in defaults where field == .updated_at ? updatedAt == nil : values[field] == nil {
             if let error = accept(field, raw, column: "defaults") { return .failure(error) }

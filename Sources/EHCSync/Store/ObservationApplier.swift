@@ -140,7 +140,7 @@ public final class ObservationApplier {
             // A new record's LA values are the observation's but its status, which has a
             // column of its own: its bytes are `observed` without that entry.
             let la = plan.state.la
-            let sameButStatus = la[.status] == nil && CanonicalField.byOrdinal.allSatisfy { $0 == .status || la[$0] == obs.values[$0] }
+            let sameButStatus = la[.status] == nil && la.isSame(as: obs.values, except: .status)
             return Planned(plan: plan, packedLA: sameButStatus ? PackedValues.removing(.status, from: observed) : PackedValues.pack(la))
         }
     }
