@@ -88,22 +88,16 @@ public final class ObservationApplier {
     func flushPlannedRows() throws {
         guard let batch = plannedRows, !batch.isEmpty else { return }
         let count = batch.rows.count
-        if count == PlannedRowBatch.size {
-            try batch.writeObservations(statement(.observationInsertBatch), 0..<count, feedID: feedID, source: plannedSource,
-                                        appliedAt: now.millis, in: db)
-            try batch.writeMarks(statement(.markUpsertBatch), 0..<count, feedID: feedID, in: db)
-        } else {
-            for i in 0..<count {
-                try batch.writeObservations(statement(.observationInsert), i..<(i + 1), feedID: feedID, source: plannedSource,
-                                            appliedAt: now.millis, in: db)
-                try batch.writeMarks(statement(.markUpsert), i..<(i + 1), feedID: feedID, in: db)
-            }
+        let full = count == PlannedRowBatch.size
+        let (observations, marks) = try full ? (statement(.observationInsertBatch), statement(.markUpsertBatch))
+                                             : (statement(.observationInsert), statement(.markUpsert))
+        for start in stride(from: 0, to: count, by: full ? count : 1) {
+            let rows = start..<(full ? count : start + 1)
+            try batch.writeObservations(observations, rows, feedID: feedID, appliedAt: now.millis, arena: arena, in: db)
+            try batch.writeMarks(marks, rows, feedID: feedID, in: db)
         }
         batch.removeAll()
     }
-
-    /// The source named by the rows in `plannedRows` (one file or page a bulk).
-    private var plannedSource = ""
 
     private func statement(_ query: Query) throws -> Statement {
         if let s = prepared[query.rawValue] { return s }
@@ -418,9 +412,9 @@ public final class ObservationApplier {
             try db.execute(sql: "UPDATE observation SET request_id = ?, advice_id = ?, outcome = ?, changes_json = ?, notes = ? WHERE id = ?",
                            arguments: [requestID, adviceID, plan.outcome.rawValue, changes, noteText, observationID])
         } else if let batch, let adviceID {
-            if source != plannedSource {
+            if source != batch.source {
                 try flushPlannedRows()  // one source a batch
-                plannedSource = source
+                batch.source = source
             }
             batch.add(line: obs.line, adviceID: adviceID, updatedAt: obs.updatedAt?.millis, rowHash: rowHash, requestID: requestID,
                       observed: observed ?? PackedValues.pack(obs), notes: noteText)

@@ -29,6 +29,8 @@ final class PlannedRowBatch {
     private(set) var rows: [Row] = []
     /// The rows' request ids, observed values and notes, end to end.
     private var bytes: [UInt8] = []
+    /// The file or page every row names as its source; change it only when empty.
+    var source = ""
 
     init() {
         rows.reserveCapacity(Self.size)
@@ -43,15 +45,13 @@ final class PlannedRowBatch {
                         requestID: keep(requestID), observed: keep(observed), notes: notes.map(keep)))
     }
 
-    private func keep(_ text: String) -> Range<Int> {
-        let start = bytes.count
-        bytes.append(contentsOf: text.utf8)
-        return start..<bytes.count
-    }
+    private func keep(_ text: String) -> Range<Int> { keep(bytes: text.utf8) }
 
-    private func keep(_ blob: [UInt8]) -> Range<Int> {
+    private func keep(_ blob: [UInt8]) -> Range<Int> { keep(bytes: blob) }
+
+    private func keep(bytes more: some Sequence<UInt8>) -> Range<Int> {
         let start = bytes.count
-        bytes.append(contentsOf: blob)
+        bytes.append(contentsOf: more)
         return start..<bytes.count
     }
 
@@ -62,11 +62,12 @@ final class PlannedRowBatch {
 
     /// Writes the audit rows of `rows[range]` with `statement`, which inserts as many
     /// (`ObservationApplier.Query.observationInsert`, one row or `size`), bound from the
-    /// buffer in place.
-    func writeObservations(_ statement: Statement, _ range: Range<Int>, feedID: Int64, source: String, appliedAt: Int64,
-                           in db: Database) throws {
+    /// buffer in place, and the source through `arena` (not copied by SQLite, a
+    /// `malloc` a row).
+    func writeObservations(_ statement: Statement, _ range: Range<Int>, feedID: Int64, appliedAt: Int64,
+                           arena: BindArena, in db: Database) throws {
         try bytes.withUnsafeBytes { all in
-            var b = RawBinder(statement)
+            var b = RawBinder(statement, arena: arena)
             for row in rows[range] {
                 b.bind(feedID); b.bind(source); b.bind(row.line); b.bind(inPlace: all, row.requestID, text: true)
                 b.bind(row.adviceID); b.bind(row.updatedAt); b.bind(appliedAt); b.bind(ReconcilePlan.Outcome.created.rawValue)

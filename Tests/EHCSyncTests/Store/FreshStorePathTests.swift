@@ -261,7 +261,7 @@ import Testing
             try Row.fetchAll(db, sql: """
                 SELECT 'advice', request_id, hex(la_values), la_status, status, due_on, working_due_on, NULL FROM advice
                 UNION ALL SELECT 'mark', advice_id, row_hash, updated_at, NULL, NULL, NULL, NULL FROM advice_feed
-                UNION ALL SELECT 'audit', id || ':' || line, request_id, advice_id, outcome, hex(observed), changes_json, notes FROM observation
+                UNION ALL SELECT 'audit', id || ':' || line || ':' || source, request_id, advice_id, outcome, hex(observed), changes_json, notes FROM observation
                 UNION ALL SELECT 'conflict', request_id, kind, key, status, NULL, NULL, NULL FROM conflict
                 """).map { row in (0..<8).map { row[$0] as DatabaseValue }.map { $0.isNull ? nil : String(describing: $0) } }
         }
