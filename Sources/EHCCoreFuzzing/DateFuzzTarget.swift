@@ -26,7 +26,10 @@ public enum DateFuzzTarget {
         }
         var broken: [String] = []
         checkISODate(value, broken: &broken)
-        if let datePattern = DatePattern(pattern) { checkPattern(datePattern, value, broken: &broken) }
+        if let datePattern = DatePattern(pattern) {
+            checkPattern(datePattern, value, broken: &broken)
+            checkDateAndTime(datePattern, value, broken: &broken)
+        }
         checkTimestamp(value, broken: &broken)
         checkMapping(DatePattern(pattern), String(value), broken: &broken)
         return broken
@@ -52,6 +55,26 @@ public enum DateFuzzTarget {
         if pattern.parse(written) != date {
             broken.append("pattern \(pattern.text): '\(value)' gives \(date), written '\(written)', read back \(pattern.parse(written).map(String.init(describing:)) ?? "nil")")
         }
+    }
+
+    /// A date followed by a time, read with a date pattern, is the date alone plus a valid
+    /// time, and reads back the same when written again with a plain 24-hour time.
+    static func checkDateAndTime(_ pattern: DatePattern, _ value: Substring, broken: inout [String]) {
+        guard let (date, time) = pattern.local(value) else { return }
+        if pattern.parseDate(value) != date { broken.append("pattern \(pattern.text): '\(value)' date differs between readings") }
+        guard let time else {
+            if pattern.parse(value) != date { broken.append("pattern \(pattern.text): '\(value)' has no time but is not a date alone") }
+            return
+        }
+        if ClockTime(hour: time.hour, minute: time.minute, second: time.second, millisecond: time.millisecond) != time {
+            broken.append("pattern \(pattern.text): '\(value)' gives an invalid time \(time)")
+        }
+        guard !pattern.text.utf8.contains(where: { (48...57).contains($0) }) else { return }
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let written = format(date, pattern.text) + " " + two(time.hour) + ":" + two(time.minute) + ":" + two(time.second)
+            + "." + String(1000 + time.millisecond).dropFirst()
+        if let again = pattern.local(written), again.date == date, again.time == time { return }
+        broken.append("pattern \(pattern.text): '\(value)' written as '\(written)' does not read back")
     }
 
     /// `date` in the pattern's form: `d` and `M` unpadded, `dd`, `MM` and `yyyy` padded.

@@ -11,16 +11,20 @@ public struct RecordMapping: Sendable {
     /// Values for fields a feed lacks, applied when the record leaves them empty.
     public var defaults: [CanonicalField: String]
     public var datePattern: DatePattern?
+    /// A `timestamp_format`: when set, `updated_at` reads that one form (or RFC 3339, or
+    /// an ISO date), not `datePattern` followed by any time.
+    public var timestampPattern: DatePattern?
     public var timeZone: TimeZone
 
     public init(role: Role, columns: [CanonicalField: String] = [:], values: [CanonicalField: [String: String]] = [:],
                 defaults: [CanonicalField: String] = [:], datePattern: DatePattern? = nil,
-                timeZone: TimeZone = TimeZone(identifier: "Europe/London") ?? .gmt) {
+                timestampPattern: DatePattern? = nil, timeZone: TimeZone = TimeZone(identifier: "Europe/London") ?? .gmt) {
         self.role = role
         self.columns = columns
         self.values = values
         self.defaults = defaults
         self.datePattern = datePattern
+        self.timestampPattern = timestampPattern
         self.timeZone = timeZone
         // Lower-cased lookups so `Sent`, `SENT` and ` sent ` all map.
         var maps = [ValueMap?](repeating: nil, count: CanonicalField.allCases.count)
@@ -70,10 +74,11 @@ public struct RecordMapping: Sendable {
             }
             return .success(text)
         case .date:
-            if let d = CivilDate(iso: text) ?? datePattern?.parse(text) { return .success(d.description) }
+            if let d = date(text) { return .success(d.description) }
             let expected = datePattern.map { "\($0.text) or YYYY-MM-DD" } ?? "YYYY-MM-DD"
-            return .failure(.init(field.isPersonal ? "is not a real date in the form \(expected)"
-                                                   : "'\(Self.clip(text))' is not a real date in the form \(expected)"))
+            return .failure(.init((field.isPersonal ? "is not a real date in the form \(expected)"
+                                                    : "'\(Self.clip(text))' is not a real date in the form \(expected)")
+                                  + dateHint(text)))
         case .timestamp:
             return timestamp(text).map(\.description)
         case .nhsNumber:
@@ -120,12 +125,44 @@ public struct RecordMapping: Sendable {
 
     /// An `updated_at` value (already trimmed): RFC 3339, local time in the zone when
     /// it has no offset, or a date alone meaning local midnight.
+    ///
+    /// Without a `timestamp_format`, the feed's date format (or ISO) followed by a time
+    /// (`01/10/2026 09:12`) is local time too. A local time the clocks skip (01:30 on the
+    /// last Sunday of March in London) is read with the offset before the change, and
+    /// one they repeat (01:30 on the last Sunday of October) as its first occurrence,
+    /// summer time: `Timestamp.offset(ofLocal:in:)`.
     func timestamp(_ text: String) -> Result<Timestamp, FieldProblem> {
         if let t = Timestamp.parse(text, zone: timeZone) { return .success(t) }
-        if let d = CivilDate(iso: text) ?? datePattern?.parse(text) {
-            return .success(Timestamp.local(d, minuteOfDay: 0, in: timeZone))
+        if let pinned = timestampPattern {
+            if let (d, time) = pinned.local(text) { return .success(local(d, time)) }
+            if let d = CivilDate(iso: text) { return .success(local(d, nil)) }
+            return .failure(.init("'\(Self.clip(text))' is not a timestamp in the form \(pinned.text), RFC 3339 or YYYY-MM-DD"))
         }
-        return .failure(.init("'\(Self.clip(text))' is not an RFC 3339 timestamp"))
+        if let (d, time) = datePattern?.local(text) ?? DatePattern.iso.local(text) { return .success(local(d, time)) }
+        let dates = datePattern.map { "\($0.text) or YYYY-MM-DD" } ?? "YYYY-MM-DD"
+        return .failure(.init("'\(Self.clip(text))' is not a timestamp (RFC 3339, or \(dates) with an optional time such as 09:12)"
+                              + dateHint(text)))
+    }
+
+    /// A date field's day: ISO, the feed's date format, either followed by a time (dropped),
+    /// or the date of an RFC 3339 timestamp as written.
+    func date(_ text: String) -> CivilDate? {
+        if let d = CivilDate(iso: text) ?? datePattern?.parseDate(text) ?? DatePattern.iso.parseDate(text) { return d }
+        guard Timestamp.parse(text, zone: .gmt) != nil else { return nil }
+        return CivilDate(iso: text.prefix(10))
+    }
+
+    /// What would fix a date that fails: the `date_format` that reads it, where one does.
+    func dateHint(_ text: String) -> String {
+        guard datePattern?.text != DatePattern.dayMonthYear.text, DatePattern.dayMonthYear.parseDate(text) != nil else { return "" }
+        return "; it would read with date_format: d/M/yyyy"
+    }
+
+    /// The instant of a local day and time (midnight when no time was written).
+    private func local(_ day: CivilDate, _ time: ClockTime?) -> Timestamp {
+        let localSeconds = Int64(day.daysSinceEpoch) * 86_400 + Int64(time?.secondsOfDay ?? 0)
+        let offset = Timestamp.offset(ofLocal: localSeconds, in: timeZone)
+        return Timestamp(millis: (localSeconds - Int64(offset)) * 1000 + Int64(time?.millisecond ?? 0))
     }
 
     /// Builds an observation from `(field, raw text, column)` pairs, applying defaults and

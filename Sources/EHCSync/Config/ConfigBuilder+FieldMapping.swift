@@ -6,8 +6,8 @@ import Foundation
 /// documented extension of §8, without `encoding` and `delimiter`, since JSON is
 /// always UTF-8 and has no delimiter).
 extension ConfigBuilder {
-    static let csvKeys = ["encoding", "delimiter", "date_format", "columns", "values"]
-    static let jsonKeys = ["date_format", "columns", "values"]
+    static let csvKeys = ["encoding", "delimiter", "date_format", "timestamp_format", "columns", "values"]
+    static let jsonKeys = ["date_format", "timestamp_format", "columns", "values"]
 
     /// Canonical encoding names by every spelling accepted (compared lower-cased).
     static let encodings: [String: String] = [
@@ -76,6 +76,18 @@ extension ConfigBuilder {
             if let written = reader.nonEmptyText(fields, "date_format") {
                 switch DateFormatRule.tokens(written) {
                 case .success: mapping.dateFormat = written
+                case .failure(let problem):
+                    reader.report(formatEntry.line, formatEntry.path, problem.message)
+                    complete = false
+                }
+            } else {
+                complete = false
+            }
+        }
+        if let formatEntry = fields["timestamp_format"] {
+            if let written = reader.nonEmptyText(fields, "timestamp_format") {
+                switch DateFormatRule.tokens(written, timestamp: true) {
+                case .success: mapping.timestampFormat = written
                 case .failure(let problem):
                     reader.report(formatEntry.line, formatEntry.path, problem.message)
                     complete = false

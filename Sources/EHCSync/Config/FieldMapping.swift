@@ -11,6 +11,9 @@ public struct FieldMapping: Sendable, Equatable {
     /// A date pattern such as `dd/MM/yyyy` (see `DateFormatRule`); ISO dates are
     /// always accepted as well.
     public var dateFormat: String?
+    /// A timestamp pattern such as `dd/MM/yyyy HH:mm` that pins `updated_at` to one
+    /// form; without it, `dateFormat` followed by any time is read.
+    public var timestampFormat: String?
     /// Canonical field → local header (CSV) or key (JSON). A header that already is a
     /// canonical name needs no entry.
     public var columns: [CanonicalField: String]
@@ -20,11 +23,12 @@ public struct FieldMapping: Sendable, Equatable {
 
     public init(
         encoding: String = "utf-8", delimiter: UInt8 = UInt8(ascii: ","), dateFormat: String? = nil,
-        columns: [CanonicalField: String] = [:], values: [CanonicalField: [String: String]] = [:]
+        timestampFormat: String? = nil, columns: [CanonicalField: String] = [:], values: [CanonicalField: [String: String]] = [:]
     ) {
         self.encoding = encoding
         self.delimiter = delimiter
         self.dateFormat = dateFormat
+        self.timestampFormat = timestampFormat
         self.columns = columns
         self.values = values
     }

@@ -178,6 +178,7 @@ final class RecordIngestor {
     static func seed(_ mapping: RecordMapping, zone: TimeZone) -> UInt64 {
         var h = RowHash()
         h.combine("v1|\(mapping.role.rawValue)|\(mapping.datePattern?.text ?? "")|\(zone.identifier)")
+        if let pinned = mapping.timestampPattern { h.combine("timestamp|" + pinned.text) }
         for (k, v) in mapping.columns.sorted(by: { $0.key < $1.key }) { h.combine(k.rawValue); h.combine(v) }
         for (k, m) in mapping.values.sorted(by: { $0.key < $1.key }) {
             h.combine(k.rawValue)

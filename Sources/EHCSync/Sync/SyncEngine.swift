@@ -217,6 +217,7 @@ extension AppConfig {
     /// The core's mapping for one feed.
     public func recordMapping(for feed: FeedConfig) -> RecordMapping {
         RecordMapping(role: feed.role, columns: feed.mapping.columns, values: feed.mapping.values, defaults: feed.defaults,
-                      datePattern: feed.mapping.dateFormat.flatMap(DatePattern.init), timeZone: timeZone)
+                      datePattern: feed.mapping.dateFormat.flatMap { DatePattern($0) },
+                      timestampPattern: feed.mapping.timestampFormat.flatMap { DatePattern(timestamp: $0) }, timeZone: timeZone)
     }
 }

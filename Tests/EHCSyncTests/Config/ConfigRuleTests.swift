@@ -1,3 +1,4 @@
+import EHCCore
 import Testing
 @testable import EHCSync
 
@@ -50,6 +51,42 @@ import Testing
             return
         }
         #expect(problem.message.contains(fragment), "\(problem.message)")
+    }
+
+    @Test(arguments: ["dd/MM/yyyy HH:mm", "d/M/yyyy H:mm:ss", "d/M/yyyy h:mm a", "yyyy-MM-dd HH:mm:ss", "dd.MM.yyyy, HH:mm",
+                      "yyyyMMdd HHmm"])
+    func timestampFormatsWithADateAnHourAndMinutesAreAccepted(pattern: String) throws {
+        #expect((try? DateFormatRule.tokens(pattern, timestamp: true).get()) != nil)
+        // The loader's rule and the core's reader agree on what is a pattern.
+        #expect(DatePattern(timestamp: pattern) != nil)
+    }
+
+    @Test(arguments: [
+        ("dd/MM/yyyy", "needs the hour once"),
+        ("dd/MM/yyyy HH", "needs the minutes once"),
+        ("dd/MM/yyyy h:mm", "needs a (AM/PM)"),
+        ("dd/MM/yyyy HH:mm a", "goes with a 12-hour"),
+        ("dd/MM/yyyy HH:m", "write minutes as mm"),
+        ("dd/MM/yyyy HHH:mm", "write the hour as"),
+        ("dd/MM/yyyy HH:mm:ss:ss", "seconds more than once"),
+        ("dd/MM/yy HH:mm", "two-digit years"),
+        ("dd/MM/yyyy HH:mm Z", "unknown letter 'Z' in timestamp_format"),
+    ])
+    func badTimestampFormatsSayWhatIsWrong(pattern: String, fragment: String) {
+        guard case .failure(let problem) = DateFormatRule.tokens(pattern, timestamp: true) else {
+            Issue.record("'\(pattern)' was accepted")
+            return
+        }
+        #expect(problem.message.contains(fragment), "\(problem.message)")
+        #expect(DatePattern(timestamp: pattern) == nil)
+    }
+
+    @Test func aTimeInDateFormatPointsToTimestampFormat() {
+        guard case .failure(let problem) = DateFormatRule.tokens("dd/MM/yyyy HH:mm") else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(problem.message.contains("timestamp_format"), "\(problem.message)")
     }
 
     @Test(arguments: [("localhost", true), ("127.0.0.1", true), ("127.10.20.30", true), ("::1", true), ("[::1]", true),

@@ -55,6 +55,12 @@ final class TestPlace {
         for feed in feeds {
             try FileManager.default.createDirectory(atPath: folder(feed.name), withIntermediateDirectories: true)
         }
+        return try load(configText: text)
+    }
+
+    /// Loads a whole config's YAML (written by the caller, folders made) and opens its store.
+    @discardableResult
+    func load(configText text: String) throws -> AppConfig {
         let config: AppConfig
         switch ConfigLoader.parse(yaml: text, file: configPath, environment: [:]) {
         case .success(let loaded): config = loaded
