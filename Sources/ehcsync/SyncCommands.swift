@@ -57,11 +57,24 @@ struct Status: ParsableCommand {
             if let e = f.lastError { line += "  error: \(e) (\(f.consecutiveFailures) in a row)" }
             if let r = f.retryAt { line += "  backing off until \(r)" }
             print(line)
-            if !f.rowErrors.isEmpty { print("    \(f.rowErrors.count) row errors in the last pages read, first: \(f.rowErrors[0])") }
+            let p = f.problems
+            if p.rejectedFiles + p.rowErrors + p.ignoredFiles > 0 {
+                print("    last file or walk: \(p.rejectedFiles) rejected, \(p.rowErrors) rows skipped; \(p.ignoredFiles) files never taken")
+            }
+            for problem in p.problems {
+                let what: String
+                switch problem.kind {
+                case .rejected: what = "rejected"
+                case .rowErrors: what = "\(problem.count) rows skipped"
+                case .ignored: what = "never taken"
+                }
+                print("    \(problem.file): \(what): \(problem.reason)")
+            }
         }
-        print("Advice")
+        let total = report.advice.values.reduce(0, +)
+        print("Advice (\(total) records)")
         for s in AdviceStateKind.allCases { print("  \(s.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(report.advice[s] ?? 0)") }
-        print("  disputed   \(report.disputed)")
+        print("Flags (beside the state): \(report.disputed) disputed, \(report.withException) with a reg 8(2) exception")
         print("Open conflicts: \(report.conflictsOpen)")
         print("Outbox: \(report.outboxPending) pending, \(report.outboxFailed) failed")
     }

@@ -2,6 +2,7 @@ import Crypto
 import EHCCore
 import Foundation
 import GRDB
+import Logging
 import ServiceLifecycle
 
 /// What one poll of a feed did, for logs and feed health: files for a drop folder,
@@ -11,8 +12,13 @@ public struct FeedPollResult: Sendable, Equatable {
     /// HTTP: pages applied, and answers that said nothing changed (304, 204).
     public var pagesApplied = 0, pagesNotModified = 0
     public var rowsRead = 0, rowsFailed = 0
+    /// Folder feeds: files now in the folder that the pattern never takes.
+    public var filesIgnored = 0
     public var counts = ObservationApplier.Counts()
     public init() {}
+
+    /// Files rejected or rows skipped in this poll: data a DCO is missing, logged as a warning.
+    public var hasProblems: Bool { filesRejected > 0 || rowsFailed > 0 }
 }
 
 /// A drop-folder feed (SPEC §7): takes ready files, applies each in one transaction
@@ -51,7 +57,9 @@ public struct FolderFeed {
 
     /// Takes every ready file once. `now` is the run's clock (may be `--now`);
     /// `wallClock` is the real time, used only to judge whether a file has settled.
-    public func poll(now: Timestamp, wallClock: Date, log: (String) -> Void) throws -> FeedPollResult {
+    /// `log` gets `.warning` for data a DCO is missing (a rejected file, skipped rows, a
+    /// file the pattern never takes: each once) and `.info` for the rest.
+    public func poll(now: Timestamp, wallClock: Date, log: (Logger.Level, String) -> Void) throws -> FeedPollResult {
         var result = FeedPollResult()
         let scanner = FolderScanner(path: folder.path, pattern: folder.pattern, ready: folder.ready, settleSeconds: folder.settleSeconds)
         for candidate in try scanner.scan(wallClock: wallClock) {
@@ -60,11 +68,16 @@ public struct FolderFeed {
             if Task.isCancelled || Task.isShuttingDownGracefully { break }
             try take(candidate, now: now, into: &result, log: log)
         }
+        let strays = scanner.strays().map { ($0, RejectionHint.strayReason(name: $0, pattern: folder.pattern, format: feed.format)) }
+        for stray in try db.noteStrayFiles(feedID: feedID, found: strays, now: now) {
+            log(.warning, "\(feed.name): \(stray.name.escapingControlCharacters): never taken: \(stray.reason)")
+        }
+        result.filesIgnored = strays.count
         return result
     }
 
     private func take(_ file: FolderScanner.Candidate, now: Timestamp, into result: inout FeedPollResult,
-                      log: (String) -> Void) throws {
+                      log: (Logger.Level, String) -> Void) throws {
         let fullPath = folder.path + "/" + file.name
         let today = now.localDate(in: zone)
         let processedDir = folder.path + "/processed/" + today.description
@@ -74,7 +87,7 @@ public struct FolderFeed {
             (digest, size) = try Self.sha256(path: fullPath)
         } catch {
             // Vanished or unreadable between scan and open: try again next poll.
-            log("\(feed.name): \(file.name): not taken this time: \(error)")
+            log(.info, "\(feed.name): \(file.name.escapingControlCharacters): not taken this time: \(error)")
             return
         }
         let seen = try db.read { db in
@@ -89,7 +102,7 @@ public struct FolderFeed {
             }
             try move(file, to: processedDir)
             result.filesDuplicate += 1
-            log("\(feed.name): \(file.name): same content as a file already applied: moved, nothing applied")
+            log(.info, "\(feed.name): \(file.name.escapingControlCharacters): same content as a file already applied: moved, nothing applied")
             return
         }
 
@@ -98,12 +111,17 @@ public struct FolderFeed {
         let processedPath = Self.freeName(file.name, in: processedDir)
         let errorsPath = processedPath + ".errors.txt"
         var errors: ErrorsFile?
+        var firstRowError: String?
         do {
+            if let workbook = RejectionHint.workbookWhereTextWasDeclared(path: fullPath, format: feed.format) {
+                throw WholeFileError(message: workbook)
+            }
             let large = size >= Self.knownRowsThreshold
             let outcome = try db.firstLoad(if: large) { try db.write { db -> (ObservationApplier.Counts, Int, Int) in
                 let applier = ObservationApplier(db: db, feedID: feedID, role: feed.role, rules: rules, now: now, today: today)
                 applier.notices = immediateNotices
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: file.name, seed: mappingSeed) { rowError in
+                    if firstRowError == nil { firstRowError = rowError.description }
                     if errors == nil { errors = try ErrorsFile(finalPath: errorsPath, header: "# \(feed.name): rows of \(file.name.escapingControlCharacters) that were skipped; the other rows were applied") }
                     try errors?.append(rowError.description)
                 }
@@ -136,10 +154,10 @@ public struct FolderFeed {
                 if large { try applier.bulk(readAll) } else { try readAll() }
                 try db.execute(sql: """
                     INSERT INTO source_file(feed_id, name, content_sha256, size, outcome, rows_read, rows_applied, rows_unchanged,
-                      rows_stale, rows_unmatched, rows_failed, taken_at) VALUES (?, ?, ?, ?, 'applied', ?, ?, ?, ?, ?, ?, ?)
+                      rows_stale, rows_unmatched, rows_failed, first_row_error, taken_at) VALUES (?, ?, ?, ?, 'applied', ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [feedID, file.name, digest, size, ingestor.rowsRead, applier.counts.applied,
                                      applier.counts.unchanged, applier.counts.stale, applier.counts.unmatched,
-                                     ingestor.rowsFailed, now.millis])
+                                     ingestor.rowsFailed, firstRowError, now.millis])
                 try db.execute(sql: "UPDATE feed SET last_data_at = ? WHERE id = ?", arguments: [now.millis, feedID])
                 // The errors list is in place before the commit, so no crash leaves a file applied without it.
                 try errors?.commit()
@@ -150,13 +168,19 @@ public struct FolderFeed {
             result.rowsRead += outcome.1
             result.rowsFailed += outcome.2
             result.counts.add(outcome.0)
-            log("\(feed.name): \(file.name): \(outcome.1) rows: \(outcome.0.applied) applied, \(outcome.0.unchanged) unchanged, "
+            let name = file.name.escapingControlCharacters
+            log(.info, "\(feed.name): \(name): \(outcome.1) rows: \(outcome.0.applied) applied, \(outcome.0.unchanged) unchanged, "
                 + "\(outcome.0.stale) stale, \(outcome.0.unmatched) unmatched, \(outcome.2) with errors")
+            if outcome.2 > 0, let firstRowError {
+                log(.warning, "\(feed.name): \(name): \(outcome.2) rows skipped (listed in \((processedPath as NSString).lastPathComponent.escapingControlCharacters).errors.txt); the first: \(firstRowError)")
+            }
         } catch let error as WholeFileError {
             errors?.discard()
-            try reject(file, reason: error.message, digest: digest, size: size, now: now)
+            let reason = error.message + (feed.format == .csv
+                ? RejectionHint.otherDelimiter(path: fullPath, declared: feed.mapping.delimiter, message: error.message) : "")
+            try reject(file, reason: reason, digest: digest, size: size, now: now)
             result.filesRejected += 1
-            log("\(feed.name): \(file.name): rejected: \(error.message)")
+            log(.warning, "\(feed.name): \(file.name.escapingControlCharacters): rejected, nothing of it applied: \(reason)")
         }
     }
 

@@ -54,6 +54,15 @@ struct FolderScanner {
         return out.sorted { ($0.mtime, $0.name) < ($1.mtime, $1.name) }
     }
 
+    /// Regular files in the folder that the pattern will never take (hidden, temporary
+    /// and marker names aside): data a DCO may be missing (SPEC §7).
+    func strays() -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return [] }
+        return names.filter { name in
+            !Self.isIgnored(name) && fnmatch(pattern, name, 0) != 0 && Self.isRegular(path + "/" + name)
+        }.sorted()
+    }
+
     static func isRegular(_ path: String) -> Bool {
         var st = stat()
         return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG

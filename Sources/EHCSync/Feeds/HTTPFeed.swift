@@ -1,6 +1,7 @@
 import EHCCore
 import Foundation
 import GRDB
+import Logging
 import ServiceLifecycle
 
 /// An HTTP feed (SPEC §7): `GET url` through `CurlClient`, conditional and incremental,
@@ -44,7 +45,7 @@ public struct HTTPFeed {
 
     /// Polls once: pages until the walk ends, a 304, or `maxPagesPerPoll`. `now` is the
     /// run's clock (may be `--now`); `wallClock` reads an HTTP-date `Retry-After`.
-    public func poll(now: Timestamp, wallClock: Date, log: (String) -> Void) async throws -> FeedPollResult {
+    public func poll(now: Timestamp, wallClock: Date, log: (Logger.Level, String) -> Void) async throws -> FeedPollResult {
         let started = Date()
         var result = FeedPollResult()
         var state = try db.httpFeedState(feedID: feedID, url: http.url)
@@ -70,7 +71,7 @@ public struct HTTPFeed {
                 if state.nextURL == nil { return result }
                 if Task.isCancelled || Task.isShuttingDownGracefully {
                     // Each page is committed with its place: the walk goes on at the next start.
-                    log("\(feed.name): stopping after page \(page); the walk goes on at the next poll")
+                    log(.info, "\(feed.name): stopping after page \(page); the walk goes on at the next poll")
                     return result
                 }
             case 304 where first && (state.etag != nil || state.lastModified != nil), 204 where first:
@@ -94,7 +95,7 @@ public struct HTTPFeed {
                                     retryAfterSeconds: retryAfter, status: response.status)
             }
         }
-        log("\(feed.name): \(Self.maxPagesPerPoll) pages this poll; the walk goes on at the next poll")
+        log(.info, "\(feed.name): \(Self.maxPagesPerPoll) pages this poll; the walk goes on at the next poll")
         return result
     }
 
@@ -124,7 +125,7 @@ public struct HTTPFeed {
     /// Applies one page and advances `state` in one transaction; nothing of the page is
     /// applied when its body cannot be read as a whole or its next link is refused.
     private func apply(_ response: HTTPResponse, page: Int, first: Bool, request: HTTPRequest,
-                       state: inout HTTPFeedState, now: Timestamp, log: (String) -> Void) throws -> PageCounts {
+                       state: inout HTTPFeedState, now: Timestamp, log: (Logger.Level, String) -> Void) throws -> PageCounts {
         let today = now.localDate(in: zone)
         let source = Self.sourceName(response.effectiveURL, page: page)
         var newErrors: [String] = []
@@ -166,8 +167,8 @@ public struct HTTPFeed {
                 return PageCounts(rowsRead: ingestor.rowsRead, rowsFailed: ingestor.rowsFailed, counts: applier.counts)
             } }
             state = next
-            for error in newErrors { log("\(feed.name): skipped a record: \(error)") }
-            log("\(feed.name): page \(page): \(counts.rowsRead) records: \(counts.counts.applied) applied, "
+            for error in newErrors { log(.warning, "\(feed.name): skipped a record: \(error)") }
+            log(.info, "\(feed.name): page \(page): \(counts.rowsRead) records: \(counts.counts.applied) applied, "
                 + "\(counts.counts.unchanged) unchanged, \(counts.counts.stale) stale, \(counts.counts.unmatched) unmatched, "
                 + "\(counts.rowsFailed) with errors" + (state.nextURL == nil ? "" : "; more pages follow"))
             return counts

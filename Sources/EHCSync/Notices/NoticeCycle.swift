@@ -215,13 +215,14 @@ public struct NoticeCycle {
                             conflicts: [ConflictItem]? = nil) throws -> DigestInput {
         let items = try items ?? AdviceQuery.list(db, rules: config.adviceRules, today: date, dueSoonDays: config.notices.dueSoonDays)
         let conflicts = try conflicts ?? ConflictQuery.list(db, includeResolved: false)
-        let feeds = try StatusQuery.feeds(db, configured: config.feeds.map { ($0.name, $0.role) }, now: now,
-                                          staleAfterSeconds: config.staleAfterSeconds)
         let lastDigest = try db.read { db in
             try String.fetchOne(db, sql: "SELECT max(key) FROM notice_item WHERE kind = 'digest' AND recipient = ? AND key < ? AND key NOT LIKE '%:manual:%'",
                                 arguments: [recipient, Self.digestKey(recipient, date)])
         }.flatMap { CivilDate(iso: String($0.suffix(10))) }
         let failedSince = Timestamp.local(lastDigest ?? date.adding(days: -7), minuteOfDay: 0, in: config.timeZone)
+        // Problem files since the last digest's day, so one rejected between two digests is named.
+        let feeds = try StatusQuery.feeds(db, configured: config.feeds.map { ($0.name, $0.role) }, now: now,
+                                          staleAfterSeconds: config.staleAfterSeconds, problemsSince: failedSince)
         let failed = try db.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, kind, recipient, channel, coalesce(last_error, ''), created_at FROM outbox_message
@@ -237,10 +238,7 @@ public struct NoticeCycle {
                 ConflictKind(rawValue: c.kind).map { DigestConflict(id: c.id, kind: $0, requestID: c.requestID, detail: c.detail, openedAt: c.openedAt) }
             },
             answeredSince: lastDigest,
-            feeds: feeds.map { f in
-                DigestFeed(name: f.name, role: Role(rawValue: f.role) ?? .la, state: DigestFeed.State(rawValue: f.state.rawValue) ?? .never,
-                           lastSuccessAt: f.lastSuccessAt, lastError: f.lastError, consecutiveFailures: f.consecutiveFailures)
-            },
+            feeds: feeds.map(\.digestFeed),
             failedNotices: failed, includeIdentifiers: config.notices.includeIdentifiers)
     }
 }

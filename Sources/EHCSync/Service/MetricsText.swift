@@ -29,6 +29,14 @@ public enum MetricsText {
         }
         family("ehcsync_feed_consecutive_failures", "Polls of the feed that failed in a row.")
         for feed in f.feeds { sample("ehcsync_feed_consecutive_failures", [("feed", feed.name)], "\(feed.consecutiveFailures)") }
+        family("ehcsync_feed_rejected_files", "Files of the feed's last poll that were rejected whole.")
+        for feed in f.feeds { sample("ehcsync_feed_rejected_files", [("feed", feed.name)], "\(feed.problems.rejectedFiles)") }
+        family("ehcsync_feed_row_errors", "Rows skipped in the feed's last file or walk of pages.")
+        for feed in f.feeds { sample("ehcsync_feed_row_errors", [("feed", feed.name)], "\(feed.problems.rowErrors)") }
+        family("ehcsync_feed_ignored_files", "Files in the feed's folder that its pattern never takes.")
+        for feed in f.feeds { sample("ehcsync_feed_ignored_files", [("feed", feed.name)], "\(feed.problems.ignoredFiles)") }
+        family("ehcsync_feed_degraded", "1 while the feed's last file or walk had rejected files or row errors.")
+        for feed in f.feeds { sample("ehcsync_feed_degraded", [("feed", feed.name)], feed.state == .degraded ? "1" : "0") }
         family("ehcsync_outbox_pending", "Notice messages waiting to be delivered.")
         sample("ehcsync_outbox_pending", [], "\(f.outboxPending)")
         family("ehcsync_outbox_failed", "Notice messages that finally failed.")

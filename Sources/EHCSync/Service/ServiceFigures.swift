@@ -58,6 +58,7 @@ public struct ServiceFigures: Sendable, Equatable {
         var counts: [FeedHealth.State: Int] = [:]
         for feed in feeds { counts[feed.state, default: 0] += 1 }
         var feedWords = ["\(counts[.ok] ?? 0) ok", "\(counts[.failing] ?? 0) failing"]
+        if let degraded = counts[.degraded] { feedWords.append("\(degraded) degraded") }
         if let stale = counts[.stale] { feedWords.append("\(stale) stale") }
         if let never = counts[.never] { feedWords.append("\(never) not polled yet") }
         var parts = ["feeds: " + feedWords.joined(separator: ", ")]

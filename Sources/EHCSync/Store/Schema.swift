@@ -450,6 +450,22 @@ enum Schema {
             DROP INDEX advice_changed;
             """)
         }
+        // Nothing dropped quietly (SPEC §7): an applied file keeps the first reason one of
+        // its rows was skipped, and each file in a drop folder that the feed's pattern
+        // never takes is remembered, so it is logged once and counted while it is there.
+        m.registerMigration("v11-feed-problems") { db in
+            try db.execute(sql: """
+            ALTER TABLE source_file ADD COLUMN first_row_error TEXT;
+            CREATE TABLE folder_stray (
+              feed_id INTEGER NOT NULL REFERENCES feed(id),
+              name TEXT NOT NULL,
+              reason TEXT NOT NULL,
+              seen_at INTEGER NOT NULL,
+              PRIMARY KEY (feed_id, name)
+            ) WITHOUT ROWID;
+            CREATE INDEX source_file_taken ON source_file(feed_id, taken_at);
+            """)
+        }
         return m
     }
 

@@ -102,14 +102,14 @@ public final class SyncEngine: Sendable {
                 var runner = try FolderFeed(feed: feed, folder: folder, mapping: config.recordMapping(for: feed),
                                             rules: rules, zone: zone, db: db)
                 runner.immediateNotices = immediate
-                result = try runner.poll(now: now, wallClock: wallClock) { logger.info("\($0)") }
-                logger.info("feed \(feed.name): \(result.filesApplied) files applied, \(result.filesDuplicate) duplicate, \(result.filesRejected) rejected, \(result.rowsRead) rows, \(result.counts.applied) applied, \(result.rowsFailed) row errors")
+                result = try runner.poll(now: now, wallClock: wallClock) { logger.log(level: $0, "\($1)") }
+                logger.log(level: result.hasProblems ? .warning : .info, "feed \(feed.name): \(result.filesApplied) files applied, \(result.filesDuplicate) duplicate, \(result.filesRejected) rejected, \(result.rowsRead) rows, \(result.counts.applied) applied, \(result.rowsFailed) row errors, \(result.filesIgnored) never taken")
             case .http(let http):
                 var runner = try HTTPFeed(feed: feed, http: http, mapping: config.recordMapping(for: feed),
                                           rules: rules, zone: zone, db: db)
                 runner.immediateNotices = immediate
-                result = try await runner.poll(now: now, wallClock: wallClock) { logger.info("\($0)") }
-                logger.info("feed \(feed.name): \(result.pagesApplied) pages applied, \(result.pagesNotModified) not modified, \(result.rowsRead) records, \(result.counts.applied) applied, \(result.rowsFailed) row errors")
+                result = try await runner.poll(now: now, wallClock: wallClock) { logger.log(level: $0, "\($1)") }
+                logger.log(level: result.hasProblems ? .warning : .info, "feed \(feed.name): \(result.pagesApplied) pages applied, \(result.pagesNotModified) not modified, \(result.rowsRead) records, \(result.counts.applied) applied, \(result.rowsFailed) row errors")
             }
             try recordHealth(feed: feed, now: now, error: nil)
             return FeedOutcome(name: feed.name, result: result, error: nil)

@@ -40,7 +40,9 @@ import Testing
         #expect((feed["last_error"] as? String)?.hasPrefix("HTTP 500 from ") == true)
         #expect(feed["consecutive_failures"] as? Int == 1)
         #expect(feed["retry_at"] is String)
-        #expect((feed["row_errors"] as? [String])?.isEmpty == true)
+        #expect((feed["row_error_lines"] as? [String])?.isEmpty == true)
+        #expect(feed["row_errors"] as? Int == 0)
+        #expect(feed["rejected_files"] as? Int == 0 && feed["ignored_files"] as? Int == 0)
     }
 
     @Test func theDigestsFeedHealthShowsAFailingEndpointAndWhy() async throws {

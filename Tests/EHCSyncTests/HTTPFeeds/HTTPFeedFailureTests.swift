@@ -195,7 +195,12 @@ import Testing
         #expect(line.hasPrefix("page 2 line 1: nhs_number"), "\(line)")
         #expect(!line.contains(SampleExport.badCheckDigit), "a personal value is never echoed")
         let health = try place.health(now: "2026-03-10T09:00:00Z")
-        #expect(health.rowErrors == state.rowErrors)
-        #expect(health.json.contains("\"row_errors\":[\"page 2 line 1: nhs_number"))
+        #expect(health.rowErrorLines == state.rowErrors)
+        #expect(health.json.contains("\"row_error_lines\":[\"page 2 line 1: nhs_number"))
+        // A walk with row errors leaves the feed degraded, its first reason named (SPEC §7).
+        #expect(health.state == .degraded)
+        #expect(health.problems.rowErrors == 1)
+        #expect(health.problems.problems.first?.reason.hasPrefix("page 2 line 1: nhs_number") == true)
+        #expect(health.json.contains("\"row_errors\":1"))
     }
 }

@@ -149,7 +149,7 @@ import Testing
             var runner = try FolderFeed(feed: feed, folder: folder, mapping: config.recordMapping(for: feed), rules: config.adviceRules,
                                         zone: config.timeZone, db: db)
             runner.immediateNotices = NoticeCycle(config: config, db: db).immediateNotices
-            _ = try runner.poll(now: now, wallClock: Date()) { _ in }
+            _ = try runner.poll(now: now, wallClock: Date()) { _, _ in }
         }
         #expect(try p.int("SELECT count(*) FROM notice_item WHERE kind = 'conflict' AND recipient = 'dco' AND conflict_id IS NOT NULL") == 1)
         #expect(try messages(p).isEmpty)

@@ -106,13 +106,15 @@ import Testing
             "ehcsync_feed_last_success_timestamp_seconds{feed=\"la-cases\"} 1767225600.000",
             "ehcsync_feed_last_success_timestamp_seconds{feed=\"trust\"} 0",
             "ehcsync_feed_consecutive_failures{feed=\"trust\"} 3",
+            "ehcsync_feed_rejected_files{feed=\"trust\"} 0", "ehcsync_feed_row_errors{feed=\"la-cases\"} 0",
+            "ehcsync_feed_ignored_files{feed=\"trust\"} 0", "ehcsync_feed_degraded{feed=\"la-cases\"} 0",
             "ehcsync_outbox_pending 5", "ehcsync_outbox_failed 1",
             "ehcsync_cycle_duration_seconds 0.250000", "ehcsync_last_cycle_timestamp_seconds 1767225660.000",
             "# TYPE ehcsync_advice gauge",
         ] {
             #expect(text.split(separator: "\n").contains(Substring(line)), "missing: \(line)")
         }
-        #expect(text.split(separator: "\n").filter { !$0.hasPrefix("#") }.count == 6 + 1 + 7 + 2 + 2 + 2 + 2)
+        #expect(text.split(separator: "\n").filter { !$0.hasPrefix("#") }.count == 6 + 1 + 7 + 2 + 2 + 4 * 2 + 2 + 2)
         #expect(MetricsText.escaped("a\"b\\c\nd") == "a\\\"b\\\\c\\nd")
     }
 

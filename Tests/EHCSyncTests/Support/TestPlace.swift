@@ -91,9 +91,9 @@ final class TestPlace {
 
     /// Runs one full cycle through the real engine, as at `now` (RFC 3339).
     @discardableResult
-    func cycle(_ now: String) async throws -> CycleReport {
+    func cycle(_ now: String, logger: Logger = TestPlace.quietLogger) async throws -> CycleReport {
         guard let config, let db else { throw TestFailure("configure the place before running a cycle") }
-        let engine = SyncEngine(config: config, db: db, logger: Self.quietLogger)
+        let engine = SyncEngine(config: config, db: db, logger: logger)
         return await engine.runCycle(now: try Self.timestamp(now), wallClock: Date())
     }
 
