@@ -30,12 +30,27 @@ struct Sync: AsyncParsableCommand {
 }
 
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Validate the config: exit 0, or 78 with every error.")
+    static let configuration = CommandConfiguration(
+        abstract: "Validate the config and what it names on this machine: exit 0, or 78 with every error.",
+        discussion: """
+            Besides the YAML: each drop folder exists and is readable and writable, each email_file folder \
+            and the store's folder are writable, and each *_file outside $CREDENTIALS_DIRECTORY is readable; \
+            a webhook secret without whsec_ is a warning. Run it as the service's user.
+            """)
     @OptionGroup var options: ConfigOptions
+    @Flag(name: .long, help: "Check the YAML only, not the folders and files it names.") var offline = false
 
     func run() throws {
         let config = try loadConfig(options)
-        print("\(config.file): ok (\(config.feeds.count) feeds, store \(config.storePath))")
+        if !offline {
+            let findings = ConfigPreflight.check(config, environment: ProcessInfo.processInfo.environment)
+            findings.warnings.forEach { stderr("\($0.file):\($0.line): warning: \($0.keyPath): \($0.message)") }
+            if !findings.errors.isEmpty {
+                findings.errors.forEach { stderr($0.description) }
+                throw Exit.config
+            }
+        }
+        print("\(config.file): ok (\(config.feeds.count) feeds, store \(config.storePath)\(offline ? "; folders and files not checked" : ""))")
     }
 }
 

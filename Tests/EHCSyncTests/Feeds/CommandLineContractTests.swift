@@ -145,12 +145,21 @@ import Testing
         let result = try EHCSyncBinary.run(["status", "--json", "--config", dir + "/ehcsync.yaml", "--now", Self.demoNow])
         #expect(result.status == 0, "\(result)")
         let status = try #require(try result.json() as? [String: Any], "\(result)")
-        #expect(Set(status.keys) == ["feeds", "advice", "conflicts_open", "outbox"])
+        #expect(Set(status.keys) == ["feeds", "advice", "flags", "conflicts_open", "outbox"])
         let feeds = try #require(status["feeds"] as? [[String: Any]])
         #expect(feeds.map { $0["name"] as? String ?? "" } == ["la-cases", "trust-community"])
         for feed in feeds {
-            #expect(Set(feed.keys) == ["name", "role", "state", "last_success_at", "last_error", "consecutive_failures"], "\(feed)")
-            #expect(["ok", "failing", "stale", "never"].contains(feed["state"] as? String ?? ""))
+            #expect(Set(feed.keys) == ["name", "role", "state", "last_success_at", "last_error", "consecutive_failures",
+                                       "rejected_files", "row_errors", "ignored_files", "problems"], "\(feed)")
+            #expect(["ok", "degraded", "failing", "stale", "never"].contains(feed["state"] as? String ?? ""))
+        }
+        // The demo's LA export has one mistyped NHS number: its feed is degraded, the row named.
+        #expect(feeds.first?["state"] as? String == "degraded")
+        #expect(feeds.first?["row_errors"] as? Int == 1)
+        if let flags = status["flags"] as? [String: Int] {
+            #expect(Set(flags.keys) == ["disputed", "exception"])
+        } else {
+            Issue.record("no flags in \(status)")
         }
         let advice = try #require(status["advice"] as? [String: Int])
         #expect(Set(advice.keys) == Set(AdviceStateKind.allCases.map(\.rawValue)))
