@@ -42,6 +42,16 @@ struct DigestCommand: AsyncParsableCommand {
             let queued = try cycle.queueDigest(recipient: recipient, date: day, now: now)
             let result = await SyncEngine(config: config, db: db, logger: makeLogger()).deliverOutbox(now: now, channels: channels)
             print("Digest for \(recipient) on \(day): \(queued) message(s) queued; \(result.delivered) delivered, \(result.retrying) to retry, \(result.failed) failed.")
+            if queued == 0 {
+                stderr("ehcsync: nothing was sent: \(recipient) has no channel to send through")
+                throw Exit.failed
+            }
+            if let code = Exit.deliveries(result) {
+                stderr(code == Exit.failed
+                    ? "ehcsync: a message finally failed; `ehcsync status` shows it"
+                    : "ehcsync: not yet delivered; the service (ehcsync run) retries it, or run this again")
+                throw code
+            }
             return
         }
         let digest = DigestBuilder.build(try cycle.digestInput(recipient: recipient, date: day, now: now))

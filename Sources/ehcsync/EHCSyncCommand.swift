@@ -31,7 +31,17 @@ enum Exit {
     static let usage = ExitCode(64)
     static let badInput = ExitCode(65)
     static let unavailable = ExitCode(69)
+    static let retryLater = ExitCode(75)
     static let config = ExitCode(78)
+    static let failed = ExitCode(1)
+
+    /// After deliveries (`sync`, `digest --send`): nil (exit 0) only when every message
+    /// tried was delivered; 1 when one finally failed, else 75 when some wait to be retried.
+    static func deliveries(_ result: OutboxDeliverer.Result) -> ExitCode? {
+        if result.failed > 0 { return failed }
+        if result.retrying > 0 { return retryLater }
+        return nil
+    }
 }
 
 func stderr(_ text: String) {

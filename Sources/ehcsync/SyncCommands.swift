@@ -22,10 +22,14 @@ struct Sync: AsyncParsableCommand {
         let engine = SyncEngine(config: config, db: db, logger: makeLogger())
         StderrLogHandler.setLevel(config.logLevel)
         let report = await engine.runCycle(now: now)
-        _ = await engine.deliverOutbox(now: now, channels: channels)
+        let deliveries = await engine.deliverOutbox(now: now, channels: channels)
         withExtendedLifetime(lock) {}
         let failed = report.feeds.filter { $0.error != nil }
         if !failed.isEmpty && failed.count == report.feeds.count { throw Exit.unavailable }
+        if let code = Exit.deliveries(deliveries) {
+            stderr("ehcsync: deliveries: \(deliveries.delivered) delivered, \(deliveries.retrying) to retry, \(deliveries.failed) finally failed")
+            throw code
+        }
     }
 }
 
