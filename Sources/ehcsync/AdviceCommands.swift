@@ -15,8 +15,11 @@ struct Advice: ParsableCommand {
         @Flag(name: .long, help: "JSON for programs.") var json = false
         @Flag(name: .long, help: "CSV for spreadsheets.") var csv = false
 
+        /// `--state` as asked, in any case (`Overdue`, `DUE_SOON`).
+        var filter: String? { state?.lowercased() }
+
         func validate() throws {
-            if let state, !AdviceQuery.filterWords.contains(state) {
+            if let filter, !AdviceQuery.filterWords.contains(filter) {
                 throw ValidationError("--state must be one of \(AdviceQuery.filterWords.joined(separator: ", "))")
             }
             if json && csv { throw ValidationError("choose --json or --csv, not both") }
@@ -27,7 +30,7 @@ struct Advice: ParsableCommand {
             let now = try resolveNow(nowOption, zone: config.timeZone)
             let items = try AdviceQuery.list(try openStore(config), rules: config.adviceRules,
                                              today: now.localDate(in: config.timeZone), dueSoonDays: config.notices.dueSoonDays)
-                .filter { AdviceQuery.matches($0, filter: state) }
+                .filter { AdviceQuery.matches($0, filter: filter) }
             if json {
                 print("[" + items.map { $0.json() }.joined(separator: ",\n") + "]")
             } else if csv {
@@ -56,7 +59,7 @@ struct Advice: ParsableCommand {
                 stderr("ehcsync: no advice request \(requestID) in the store")
                 throw Exit.badInput
             }
-            print(json ? history.json : history.text)
+            print(json ? history.json : history.text(in: config.timeZone))
         }
     }
 }

@@ -14,7 +14,7 @@ struct DigestCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Queue and deliver it now through the recipient's channels.") var send = false
 
     func validate() throws {
-        guard ["text", "html", "json"].contains(format) else { throw ValidationError("--format must be text, html or json") }
+        guard ["text", "html", "json"].contains(format.lowercased()) else { throw ValidationError("--format must be text, html or json") }
     }
 
     func run() async throws {
@@ -55,7 +55,7 @@ struct DigestCommand: AsyncParsableCommand {
             return
         }
         let digest = DigestBuilder.build(try cycle.digestInput(recipient: recipient, date: day, now: now))
-        switch format {
+        switch format.lowercased() {
         case "html": print(digest.html())
         case "json": print(digest.json(id: "preview-\(recipient)-\(day)"))
         default: print("Subject: \(digest.subject)\n\n" + digest.text())
@@ -73,12 +73,17 @@ struct Report: ParsableCommand {
     @Flag(name: .long, help: "CSV for spreadsheets.") var csv = false
     @Flag(name: .long, help: "JSON for programs.") var json = false
 
+    func validate() throws {
+        if json && csv { throw ValidationError("choose --json or --csv, not both") }
+        guard ReportGrouping(rawValue: by.lowercased()) != nil else { throw ValidationError("--by must be provider, service or month") }
+    }
+
     func run() throws {
         guard let start = CivilDate(iso: from), let end = CivilDate(iso: to), start <= end else {
             stderr("ehcsync: --from and --to must be YYYY-MM-DD dates, --from not after --to")
             throw Exit.usage
         }
-        guard let grouping = ReportGrouping(rawValue: by) else {
+        guard let grouping = ReportGrouping(rawValue: by.lowercased()) else {
             stderr("ehcsync: --by must be provider, service or month")
             throw Exit.usage
         }

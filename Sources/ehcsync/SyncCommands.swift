@@ -19,7 +19,7 @@ struct Sync: AsyncParsableCommand {
             throw Exit.unavailable
         }
         let db = try openStore(config)
-        let engine = SyncEngine(config: config, db: db, logger: makeLogger())
+        let engine = SyncEngine(config: config, db: db, logger: makeLogger(), progress: FeedProgress.forTerminal())
         StderrLogHandler.setLevel(config.logLevel)
         let report = await engine.runCycle(now: now)
         let deliveries = await engine.deliverOutbox(now: now, channels: channels)
@@ -78,13 +78,14 @@ struct Status: ParsableCommand {
             print(line)
             let p = f.problems
             if p.rejectedFiles + p.rowErrors + p.ignoredFiles > 0 {
-                print("    last file or walk: \(p.rejectedFiles) rejected, \(p.rowErrors) rows skipped; \(p.ignoredFiles) files never taken")
+                print("    last file or walk: \(p.rejectedFiles) rejected, \(p.rowErrors) \(p.rowErrors == 1 ? "row" : "rows") skipped; "
+                      + "\(p.ignoredFiles) \(p.ignoredFiles == 1 ? "file" : "files") never taken")
             }
             for problem in p.problems {
                 let what: String
                 switch problem.kind {
                 case .rejected: what = "rejected"
-                case .rowErrors: what = "\(problem.count) rows skipped"
+                case .rowErrors: what = "\(problem.count) \(problem.count == 1 ? "row" : "rows") skipped"
                 case .ignored: what = "never taken"
                 }
                 print("    \(problem.file): \(what): \(problem.reason)")

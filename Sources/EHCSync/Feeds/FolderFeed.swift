@@ -35,6 +35,8 @@ public struct FolderFeed {
     let feedID: Int64
     /// Records immediate notices with the changes that cause them (nil: no recipients).
     public var immediateNotices: ImmediateNotices?
+    /// A terminal's progress line for long files (nil: none).
+    public var progress: FeedProgress?
 
     static let chunkSize = 1 << 20
     /// Files at least this large (about 30,000 rows) check rows against the feed's
@@ -126,9 +128,10 @@ public struct FolderFeed {
                     try errors?.append(rowError.description)
                 }
                 let store = self.db
+                let progress = progressSink(name: file.name, size: size)
                 let readAll = {
                     guard size >= Self.pipelineThreshold else {
-                        try Self.decode(path: fullPath, format: feed.format, csv: feed.mapping) { record in
+                        try Self.decode(path: fullPath, format: feed.format, csv: feed.mapping, progress: progress) { record in
                             try store.checkInterrupted()
                             try ingestor.handle(record)
                         }
@@ -140,7 +143,7 @@ public struct FolderFeed {
                     try RecordPipeline<RecordPreparer.Prepared>.run(produce: { emit in
                         var preparer = preparer
                         let filter = preparer.makeRowFilter()
-                        try Self.decode(path: fullPath, format: format, csv: csv, rowFilter: filter) { record in
+                        try Self.decode(path: fullPath, format: format, csv: csv, rowFilter: filter, progress: progress) { record in
                             let prepared = try preparer.prepare(record)
                             if case .header = record { filter?.columns = preparer.hashedColumns }
                             try emit(prepared)
@@ -182,6 +185,13 @@ public struct FolderFeed {
             result.filesRejected += 1
             log(.warning, "\(feed.name): \(file.name.escapingControlCharacters): rejected, nothing of it applied: \(reason)")
         }
+    }
+
+    /// What `decode` tells the terminal's progress line for one file (nil: no line).
+    private func progressSink(name: String, size: Int64) -> (@Sendable (Int64, Int) -> Void)? {
+        guard let progress else { return nil }
+        let feedName = feed.name
+        return { read, rows in progress.file(feed: feedName, name: name, bytesRead: read, size: size, rows: rows) }
     }
 
     /// A seed for row hashes that changes whenever the mapping does, so a new mapping
@@ -268,9 +278,18 @@ public struct FolderFeed {
 
     /// Decodes a whole file in its format, handing each record to `body`. Decoding and
     /// mapping faults that spoil the whole file are thrown as `WholeFileError`.
+    /// `progress` hears after each chunk the bytes read so far and the records decoded.
     static func decode(path: String, format: FeedFormat, csv: FieldMapping, rowFilter: CSVRowFilter? = nil,
-                       _ body: (DecodedRecord) throws -> Void) throws {
-        try decode(.file(path), format: format, csv: csv, rowFilter: rowFilter, body)
+                       progress: ((Int64, Int) -> Void)? = nil, _ body: (DecodedRecord) throws -> Void) throws {
+        guard let progress else {
+            try decode(.file(path), format: format, csv: csv, rowFilter: rowFilter, body)
+            return
+        }
+        var records = 0
+        try decode(.file(path), format: format, csv: csv, rowFilter: rowFilter, chunkRead: { progress($0, records) }) { record in
+            records += 1
+            try body(record)
+        }
     }
 
     /// Where a body to decode is: a file read in chunks, or bytes in memory (an HTTP answer).
@@ -284,7 +303,7 @@ public struct FolderFeed {
     /// already known from their bytes.
     @discardableResult
     static func decode(_ source: Body, format: FeedFormat, csv: FieldMapping, rowFilter: CSVRowFilter? = nil,
-                       _ body: (DecodedRecord) throws -> Void) throws -> String? {
+                       chunkRead: ((Int64) -> Void)? = nil, _ body: (DecodedRecord) throws -> Void) throws -> String? {
         var decoder: any RecordDecoder
         switch format {
         case .csv:
@@ -297,7 +316,13 @@ public struct FolderFeed {
         }
         do {
             switch source {
-            case .file(let path): try readChunks(path: path) { chunk in try decoder.consume(chunk, emit: body) }
+            case .file(let path):
+                var read: Int64 = 0
+                try readChunks(path: path) { chunk in
+                    try decoder.consume(chunk, emit: body)
+                    read += Int64(chunk.count)
+                    chunkRead?(read)
+                }
             case .bytes(let data): try data.withUnsafeBytes { try decoder.consume($0, emit: body) }
             }
             try decoder.finish(emit: body)

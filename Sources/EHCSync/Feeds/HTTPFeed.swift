@@ -27,6 +27,8 @@ public struct HTTPFeed {
     let feedID: Int64
     /// Records immediate notices with the changes that cause them (nil: no recipients).
     public var immediateNotices: ImmediateNotices?
+    /// A terminal's progress line for long walks (nil: none).
+    public var progress: FeedProgress?
 
     /// A walk longer than this goes on at the next poll (from its stored next page), so
     /// one endless pagination cannot hold a poll for ever.
@@ -68,6 +70,7 @@ public struct HTTPFeed {
                 result.rowsRead += applied.rowsRead
                 result.rowsFailed += applied.rowsFailed
                 result.counts.add(applied.counts)
+                progress?.page(feed: feed.name, page: page, rows: result.rowsRead)
                 if state.nextURL == nil { return result }
                 if Task.isCancelled || Task.isShuttingDownGracefully {
                     // Each page is committed with its place: the walk goes on at the next start.

@@ -68,18 +68,25 @@ public struct AdviceHistory: Sendable {
             + conflicts.map(\.json).joined(separator: ",") + "]}"
     }
 
-    public var text: String {
+    /// `advice show`: the record's values, then one line per observation (when, which
+    /// feed, file and line, what happened) and under it one line per change
+    /// (`field: old → new`), then its conflicts. Times are local in `zone`.
+    public func text(in zone: TimeZone) -> String {
         var out = "Advice request \(item.state.requestID): \(item.view.state.rawValue)"
-        if item.view.disputed { out += ", disputed" }
+        let flags = [item.view.disputed ? "disputed" : nil, item.view.exception.map { "reg 8(2) exception: \($0.rawValue)" }]
+            .compactMap { $0 }
+        if !flags.isEmpty { out += " (" + flags.joined(separator: ", ") + ")" }
         out += "\n"
         for (k, v) in item.fields { out += "  \(k.padding(toLength: 24, withPad: " ", startingAt: 0)) \(v)\n" }
         if let d = item.view.daysOverdue { out += "  days overdue             \(d)\n" }
-        out += "\nHistory (\(entries.count) observations)\n"
+        out += "\nHistory (\(entries.count) observation\(entries.count == 1 ? "" : "s"))\n"
         for e in entries {
-            out += "  #\(e.id) \(e.appliedAt) \(e.feed) \(e.source):\(e.line) \(e.outcome)"
+            out += "  \(LocalTimeText.minute(e.appliedAt, in: zone))  \(e.feed)  \(e.source.escapingControlCharacters) line \(e.line)  \(e.outcome)"
             if let n = e.notes { out += " — \(n)" }
             out += "\n"
-            if let c = e.changesJSON { out += "      changes \(c)\n" } else if e.outcome == "created" { out += "      values \(e.valuesJSON)\n" }
+            for change in Self.changes(e.changesJSON) {
+                out += "      \(Self.label(change.field)): \(change.old ?? "(none)") → \(change.new ?? "(none)")\n"
+            }
         }
         out += "\nConflicts (\(conflicts.count))\n"
         for c in conflicts {
@@ -88,5 +95,25 @@ public struct AdviceHistory: Sendable {
             out += "\n"
         }
         return out
+    }
+
+    /// The changes of one observation, from their stored JSON.
+    static func changes(_ json: String?) -> [FieldChange] {
+        guard let json, let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] else { return [] }
+        return array.compactMap { c in
+            (c["field"] as? String).map { FieldChange(field: $0, old: c["old"] as? String, new: c["new"] as? String) }
+        }
+    }
+
+    /// A stored change's field in words: `la.case_ref` → `case_ref (LA)`, `la_status` → `LA status`.
+    static func label(_ field: String) -> String {
+        switch field {
+        case "la_status": return "LA status"
+        case "provider_status": return "provider status"
+        default:
+            if field.hasPrefix("la.") { return field.dropFirst(3) + " (LA)" }
+            if field.hasPrefix("provider.") { return field.dropFirst(9) + " (provider)" }
+            return field
+        }
     }
 }

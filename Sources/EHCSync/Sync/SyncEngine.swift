@@ -27,7 +27,11 @@ public final class SyncEngine: Sendable {
     /// stamp skips planning, which would read every record to find nothing new.
     private let lastPlanned = Mutex<NoticeCycle.Stamp?>(nil)
 
-    public init(config: AppConfig, db: AppDatabase, logger: Logger) {
+    /// A terminal's progress line for long files and walks (nil: none; see `FeedProgress.forTerminal`).
+    public let progress: FeedProgress?
+
+    public init(config: AppConfig, db: AppDatabase, logger: Logger, progress: FeedProgress? = nil) {
+        self.progress = progress
         self.config = config
         self.db = db
         self.logger = logger
@@ -102,12 +106,16 @@ public final class SyncEngine: Sendable {
                 var runner = try FolderFeed(feed: feed, folder: folder, mapping: config.recordMapping(for: feed),
                                             rules: rules, zone: zone, db: db)
                 runner.immediateNotices = immediate
+                runner.progress = progress
+                defer { progress?.finish() }
                 result = try runner.poll(now: now, wallClock: wallClock) { logger.log(level: $0, "\($1)") }
                 logger.log(level: result.hasProblems ? .warning : .info, "feed \(feed.name): \(result.filesApplied) files applied, \(result.filesDuplicate) duplicate, \(result.filesRejected) rejected, \(result.rowsRead) rows, \(result.counts.applied) applied, \(result.rowsFailed) row errors, \(result.filesIgnored) never taken")
             case .http(let http):
                 var runner = try HTTPFeed(feed: feed, http: http, mapping: config.recordMapping(for: feed),
                                           rules: rules, zone: zone, db: db)
                 runner.immediateNotices = immediate
+                runner.progress = progress
+                defer { progress?.finish() }
                 result = try await runner.poll(now: now, wallClock: wallClock) { logger.log(level: $0, "\($1)") }
                 logger.log(level: result.hasProblems ? .warning : .info, "feed \(feed.name): \(result.pagesApplied) pages applied, \(result.pagesNotModified) not modified, \(result.rowsRead) records, \(result.counts.applied) applied, \(result.rowsFailed) row errors")
             }

@@ -144,7 +144,7 @@ import Testing
 
         let text = try EHCSyncBinary.run(["status", "--config", place.configPath, "--now", Self.now])
         #expect(text.stdout.contains("degraded"))
-        #expect(text.stdout.contains("rows.csv: 1 rows skipped: line 3: nhs_number"), "\(text.stdout)")
+        #expect(text.stdout.contains("rows.csv: 1 row skipped: line 3: nhs_number"), "\(text.stdout)")
         #expect(text.stdout.contains("Advice (1 records)"))
         #expect(text.stdout.contains("Flags (beside the state): 0 disputed"))
     }
