@@ -24,9 +24,14 @@ extension AppDatabase {
     /// Records the files in a drop folder that its pattern never takes, and forgets
     /// those gone. Returns the ones seen for the first time, to be logged once each.
     func noteStrayFiles(feedID: Int64, found: [(name: String, reason: String)], now: Timestamp) throws -> [(name: String, reason: String)] {
-        try write { db in
+        // Most polls find what the last one found: read first, and write only a change.
+        let present = Set(found.map(\.name))
+        let unchanged = try read { db in
+            Set(try String.fetchAll(db, sql: "SELECT name FROM folder_stray WHERE feed_id = ?", arguments: [feedID])) == present
+        }
+        if unchanged { return [] }
+        return try write { db in
             let known = Set(try String.fetchAll(db, sql: "SELECT name FROM folder_stray WHERE feed_id = ?", arguments: [feedID]))
-            let present = Set(found.map(\.name))
             for gone in known.subtracting(present) {
                 try db.execute(sql: "DELETE FROM folder_stray WHERE feed_id = ? AND name = ?", arguments: [feedID, gone])
             }
