@@ -126,17 +126,18 @@ extension Digest {
         if f.ignoredFiles > 0 { counts.append(PlainWords.count(f.ignoredFiles, "file") + " never taken") }
         if !counts.isEmpty { lines.append(counts.joined(separator: ", ").capitalisedFirst + ".") }
         let shown = 10
-        for p in f.problems.prefix(shown) {
+        var details: [String] = f.problems.prefix(shown).map { p in
             switch p.kind {
-            case .rejected: lines.append("Rejected \(p.file): \(p.reason)")
-            case .rowErrors: lines.append(PlainWords.count(p.count, "row") + " skipped in \(p.file), first: \(p.reason)")
-            case .ignored: lines.append("Not taken \(p.file): \(p.reason)")
+            case .rejected: return "Rejected \(p.file): \(p.reason)"
+            case .rowErrors: return PlainWords.count(p.count, "row") + " skipped in \(p.file), first: \(p.reason)"
+            case .ignored: return "Not taken \(p.file): \(p.reason)"
             }
         }
         if f.problems.count > shown {
-            lines.append("… and \(f.problems.count - shown) more: run `ehcsync status` for all of them.")
+            details.append("… and \(f.problems.count - shown) more: run `ehcsync status` for all of them.")
         }
-        return DisplayCard(flag: flag, tone: tone, title: "\(f.name) (\(f.role == .la ? "LA" : "provider") feed)", lines: lines)
+        return DisplayCard(flag: flag, tone: tone, title: "\(f.name) (\(f.role == .la ? "LA" : "provider") feed)", lines: lines,
+                           details: details)
     }
 
     /// A group's on-time figures, both rates named.

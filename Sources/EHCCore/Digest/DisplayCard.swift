@@ -20,12 +20,15 @@ struct DisplayCard {
     var tone: Tone
     var title: String
     var lines: [String]
+    /// Items listed under the lines, each set apart (a feed's problem files).
+    var details: [String]
 
-    init(flag: String? = nil, tone: Tone = .plain, title: String, lines: [String]) {
+    init(flag: String? = nil, tone: Tone = .plain, title: String, lines: [String], details: [String] = []) {
         self.flag = flag
         self.tone = tone
         self.title = title
         self.lines = lines
+        self.details = details
     }
 }
 
@@ -36,6 +39,7 @@ extension DisplayCard {
         let head = (flag.map { "[" + $0 + "] " } ?? "") + title
         out += TextWrap.block(head, first: "* ", rest: "  ")
         for line in lines { out += TextWrap.block(line, first: "  ", rest: "    ") }
+        for detail in details { out += TextWrap.block(detail, first: "  - ", rest: "    ") }
     }
 
     static let urgentColour = "#d5281b"
@@ -46,6 +50,7 @@ extension DisplayCard {
         + "margin:0 8px 8px 0;padding:8px 10px;border:1px solid #b1b4b6;background-color:#ffffff;font-size:14px;"
         + "line-height:1.4;overflow-wrap:break-word;word-wrap:break-word;word-break:break-word;"
     static let lineStyle = "margin:0;"
+    static let detailStyle = "margin:6px 0 0 0;padding:0 0 0 8px;border-left:2px solid #b1b4b6;"
     static let titleStyle = "margin:0 0 2px 0;font-weight:bold;font-size:15px;"
 
     /// HTML: a `div` with inline styles, every text escaped.
@@ -61,6 +66,9 @@ extension DisplayCard {
         }
         out += "<p style=\"\(Self.titleStyle)\">" + HTMLText.escape(title) + "</p>\n"
         for line in lines { out += "<p style=\"\(Self.lineStyle)\">" + HTMLText.escape(line) + "</p>\n" }
+        for detail in details {
+            out += "<p style=\"\(Self.detailStyle)\">" + HTMLText.escape(detail) + "</p>\n"
+        }
         out += "</div>\n"
     }
 }

@@ -33,7 +33,7 @@ import Testing
         #expect(digest.disputed.map(\.requestID) == ["R-003", "R-012"])
         #expect(digest.answered.map(\.requestID) == ["R-008", "R-012", "R-007"])
         #expect(digest.conflicts.map(\.id) == [9, 17, 21])
-        #expect(digest.feeds.map(\.name) == ["trust-community", "salt-drop"])
+        #expect(digest.feeds.map(\.name) == ["la-cases", "trust-community", "salt-drop"])
         #expect(digest.failedNotices.map(\.id) == [42])
         #expect(digest.overdue.first?.openConflicts == 1)
     }
@@ -42,7 +42,7 @@ import Testing
         let s = digest.summary
         #expect((s.open, s.dueSoon, s.overdue, s.overdueWithException) == (1, 2, 3, 1))
         #expect((s.disputed, s.conflicts, s.answeredSince) == (2, 3, 3))
-        #expect((s.feedsNeedingAttention, s.failedNotices) == (2, 1))
+        #expect((s.feedsNeedingAttention, s.failedNotices) == (3, 1))
     }
 
     /// Due 1 October to 22 November (before today): on time; R-008
@@ -93,8 +93,25 @@ import Testing
         text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
     }
 
+    /// Point 3 of issue 15: each problem file with its first reason, under a heading in
+    /// plain words, in both parts (the JSON has them in `feeds`).
+    @Test func feedHealthListsEachProblemFileWithItsReason() throws {
+        let text = digest.text()
+        #expect(text.contains("Feeds needing attention (3)\n"))
+        #expect(text.contains("* [PART READ] la-cases (LA feed)\n"))
+        #expect(text.contains("  1 file rejected, 3 rows skipped.\n"))
+        #expect(Self.flat(text).contains("- 3 rows skipped in ehc-advice-2026-11-23.csv, first: line 42, column NHS No: fails"))
+        #expect(Self.flat(text).contains("- Rejected ehc-advice-2026-11-22.csv: line 1: no column maps to request_id"))
+        let html = digest.html()
+        #expect(html.contains(">Rejected ehc-advice-2026-11-22.csv: line 1: no column maps to request_id; add it under csv.columns</p>"))
+        #expect(html.contains(">PART READ</strong>"))
+        let object = try #require(JSONSerialization.jsonObject(with: Data(digest.json(id: "x").utf8)) as? [String: Any])
+        let feeds = try #require(object["feeds"] as? [[String: Any]])
+        #expect((feeds.first?["problems"] as? [[String: Any]])?.count == 2)
+    }
+
     @Test func subjectSaysWhatMatters() {
-        #expect(digest.subject == "EHC Sync: 3 overdue, 2 due soon, 2 disputed, 3 open conflicts, 2 feeds needing attention, 1 notice undelivered")
+        #expect(digest.subject == "EHC Sync: 3 overdue, 2 due soon, 2 disputed, 3 open conflicts, 3 feeds needing attention, 1 notice undelivered")
         let quiet = DigestBuilder.build(DigestInput(date: day("2026-11-23"), generatedAt: DigestFixture.generatedAt,
                                                     recipient: "dco", records: []))
         #expect(quiet.subject == "EHC Sync: nothing overdue")
