@@ -24,7 +24,7 @@ public enum ReportText {
     /// The sentence for a range with no due request, instead of an empty table.
     public static func empty(from: CivilDate, to: CivilDate, today: CivilDate) -> String {
         guard let last = OnTimeRate.lastCountedDay(from: from, to: to, today: today) else {
-            return "No request can be counted yet: none of \(PlainWords.range(from, to)) is before today "
+            return "No request can be counted yet: the days \(PlainWords.range(from, to)) are not before today "
                 + "(\(PlainWords.shortDate(today))), so no outcome is known and there is no on-time rate."
         }
         let days = from == last ? "on " + PlainWords.shortDate(from) : "from " + PlainWords.range(from, last)

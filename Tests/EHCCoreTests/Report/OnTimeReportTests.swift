@@ -161,6 +161,20 @@ import Testing
         #expect(parsed[1]["median_days_to_answer"] is NSNull)
     }
 
+    /// Part of issue 15 point 9: an empty range says so in a sentence naming its days,
+    /// and the heading names the days a rate covers.
+    @Test func reportSentencesNameTheirDays() {
+        #expect(ReportText.empty(from: day("2026-09-01"), to: day("2026-09-05"), today: Self.today)
+                == "No request fell due from 1 to 5 September 2026 (cancelled ones are not counted), so there is no on-time rate for those days.")
+        #expect(ReportText.empty(from: day("2026-12-01"), to: day("2026-12-10"), today: Self.today).hasPrefix(
+            "No request can be counted yet: the days 1 to 10 December 2026 are not before today (1 December 2026)"))
+        #expect(ReportText.heading(from: Self.from, to: Self.to, today: Self.today, by: .provider) == [
+            "On-time health advice by provider, for requests due 1 October to 30 November 2026.",
+            "Requests due from 1 December 2026 on are not counted yet: their outcome is not known."])
+        #expect(ReportText.total(OnTimeRate(group: "all", due: 15, onTime: 4, lateWithException: 2, stillOutstanding: 9))
+                == "All: 26.7% on time (4 of 15 due); excluding reg 8(2) exceptions 30.8% (4 of 13).")
+    }
+
     @Test(arguments: [(66.66, "66.7"), (100, "100.0"), (0, "0.0"), (12.25, "12.3"), (-2.5, "-2.5")])
     func oneDecimal(value: Double, text: String) {
         #expect(DecimalText.oneDecimal(value) == text)
