@@ -20,7 +20,7 @@ public struct DigestInput: Sendable {
     /// The date of this recipient's last digest: answers on or after it are "answered
     /// since". `nil` (no digest yet): the 7 days before `date`.
     public var answeredSince: CivilDate?
-    /// Every configured feed; the digest lists those failing or stale.
+    /// Every configured feed; the digest lists those that need attention (`DigestFeed.needsAttention`).
     public var feeds: [DigestFeed]
     /// Notices that finally failed to deliver.
     public var failedNotices: [DigestFailedNotice]
