@@ -23,19 +23,24 @@ struct Demo: AsyncParsableCommand {
         let db = try openStore(config)
         let engine = SyncEngine(config: config, db: db, logger: makeLogger())
         let channels = try makeChannels(config)
-        // Yesterday's exports were taken yesterday; today's arrive now.
+        // Yesterday's exports were read yesterday, before the digest's hour (so yesterday
+        // made no digest of its own); today's arrive now.
+        let today = now.localDate(in: zone)
+        let yesterday = Timestamp.local(today.adding(days: -1), minuteOfDay: DemoPlace.yesterdaysCycleMinute, in: zone)
         try place.drop(yesterday: true)
-        _ = await engine.runCycle(now: now.adding(seconds: -86_400))
-        _ = await engine.deliverOutbox(now: now.adding(seconds: -86_400), channels: channels)
+        _ = await engine.runCycle(now: yesterday)
+        _ = await engine.deliverOutbox(now: yesterday, channels: channels)
         try place.drop(yesterday: false)
         _ = await engine.runCycle(now: now)
-        // The DCO's digest for today, whatever the hour, written to the outbox as .eml.
+        // Exactly one DCO digest for today, whatever the day and hour: the cycle planned
+        // it on a weekday after 07:30; otherwise it is queued here. Written as .eml.
         let cycle = NoticeCycle(config: config, db: db)
-        _ = try cycle.queueDigest(recipient: "dco", date: now.localDate(in: zone), now: now)
+        if try !cycle.digestRecorded(recipient: "dco", date: today) {
+            _ = try cycle.queueDigest(recipient: "dco", date: today, now: now)
+        }
         _ = await engine.deliverOutbox(now: now, channels: channels)
-        let digest = DigestBuilder.build(try cycle.digestInput(recipient: "dco", date: now.localDate(in: zone), now: now))
+        let digest = DigestBuilder.build(try cycle.digestInput(recipient: "dco", date: today, now: now))
 
-        let today = now.localDate(in: zone)
         let items = try AdviceQuery.list(db, rules: config.adviceRules, today: today, dueSoonDays: config.notices.dueSoonDays)
         let conflicts = try ConflictQuery.list(db, includeResolved: false)
         print("EHC Sync demo place in \(absolute) — as on \(today)\n")

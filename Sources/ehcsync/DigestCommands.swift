@@ -95,7 +95,14 @@ struct Report: ParsableCommand {
         let rows = OnTimeReport.rows(records: items.map { ($0.state, $0.view) }, from: start, to: end, by: grouping, today: today)
         if json { print("[" + rows.map(\.json).joined(separator: ",\n") + "]"); return }
         if csv { print(ReportRow.csv(rows), terminator: ""); return }
-        print("On-time health advice, due \(start) to \(end), by \(by)\n")
+        for line in ReportText.heading(from: start, to: end, today: today, by: grouping) { print(line) }
+        print("")
+        guard !rows.isEmpty else {
+            print(ReportText.empty(from: start, to: end, today: today))
+            return
+        }
         print(AdviceTable.layout([ReportRow.columns] + rows.map(\.fields)))
+        print(ReportText.total(OnTimeReport.total(rows)) + "\n")
+        for line in ReportText.meaning { print(line) }
     }
 }

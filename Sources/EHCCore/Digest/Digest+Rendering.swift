@@ -1,21 +1,23 @@
 extension Digest {
-    /// The text part: the title and summary first, then each section as an aligned
-    /// table, then the notes. Lines end in "\n" (the mail layer writes CRLF) and none
-    /// is longer than 998 octets.
+    /// The text part: the title and summary first, then each section as short cards,
+    /// then the notes. Lines end in "\n" (the mail layer writes CRLF), stay within 76
+    /// columns where the words allow, and none is longer than 998 octets.
     public func text() -> String {
-        var out = title + "\n\n"
-        for line in summaryLines { out += line + "\n" }
+        var out = title + "\n" + TextWrap.block(forLine) + "\n"
+        for line in summaryLines { out += TextWrap.block(line) }
         out += "\n"
         for section in sections { section.text(into: &out) }
-        for note in notes { out += note + "\n" }
+        for note in notes { out += TextWrap.block(note) }
         return OctetLines.fold(out)
     }
 
-    /// The HTML part: a summary paragraph first, then a heading and a simple table
-    /// per section, inline styles only, every text escaped, UTF-8.
+    /// The HTML part: the title and a summary paragraph first, then a heading and cards
+    /// per section; inline styles only, every text escaped, UTF-8, readable on a phone
+    /// (400 px) without sideways scrolling.
     public func html() -> String {
         var out = HTMLText.pageStart(title: subject)
-        out += HTMLText.paragraph([title] + summaryLines, boldFirst: true)
+        out += HTMLText.title(title) + HTMLText.paragraph([forLine])
+        out += HTMLText.paragraph(summaryLines, boldFirst: summary.overdue > 0)
         for section in sections { section.html(into: &out) }
         out += HTMLText.paragraph(notes, style: HTMLText.noteStyle)
         out += HTMLText.pageEnd
@@ -29,12 +31,16 @@ extension Digest {
     /// are objects.
     public func json(id: String) -> String {
         var out = "{\"type\":\"digest\",\"id\":" + JSONText.quoted(id) + ",\"generated_at\":\"\(generatedAt)\""
-            + ",\"recipient\":" + JSONText.quoted(recipient) + ",\"date\":\"\(date)\""
+            + ",\"recipient\":" + JSONText.quoted(recipient)
+            + (recipientName.map { ",\"recipient_name\":" + JSONText.quoted($0) } ?? "") + ",\"date\":\"\(date)\""
             + ",\"answered_since\":\"\(answeredSince)\",\"quarter_start\":\"\(quarterStart)\""
         let s = summary
         out += ",\"summary\":{\"open\":\(s.open),\"due_soon\":\(s.dueSoon),\"overdue\":\(s.overdue),\"disputed\":\(s.disputed)"
             + ",\"conflicts\":\(s.conflicts),\"answered_on_time_pct_quarter\":"
             + (s.onTimeQuarter.pct.map(DecimalText.oneDecimal) ?? "null")
+            + ",\"answered_on_time_pct_quarter_excluding_exceptions\":"
+            + (s.onTimeQuarter.pctExcludingExceptions.map(DecimalText.oneDecimal) ?? "null")
+            + ",\"on_time_quarter\":" + s.onTimeQuarter.json(key: nil, lastDay: onTimeLastDay, from: quarterStart)
             + ",\"overdue_with_exception\":\(s.overdueWithException),\"answered\":\(s.answeredSince)"
             + ",\"feeds_failing_or_stale\":\(s.feedsNeedingAttention),\"failed_notices\":\(s.failedNotices)}"
         out += ",\"items\":["
@@ -65,9 +71,16 @@ extension Digest {
 }
 
 extension OnTimeRate {
-    /// `{"provider": "RBT", "on_time": 3, "answered": 4, "overdue_unanswered": 1, "pct_on_time": 60.0}`.
-    func json(key: String) -> String {
-        "{" + JSONText.quoted(key) + ":" + JSONText.quoted(group) + ",\"on_time\":\(onTime),\"answered\":\(answered)"
-            + ",\"overdue_unanswered\":\(overdueOutstanding),\"pct_on_time\":" + (pct.map(DecimalText.oneDecimal) ?? "null") + "}"
+    /// `{"provider": "RBT", "due": 4, "on_time": 3, "late": 1, "late_with_exception": 0,
+    /// "still_outstanding": 1, "pct_on_time": 75.0, "pct_on_time_excluding_exceptions": 75.0}`:
+    /// `ehcsync report`'s names. With no `key`, the group is left out and the days the
+    /// figures cover (`due_from`, `due_to`) are put in.
+    func json(key: String?, lastDay: CivilDate? = nil, from: CivilDate? = nil) -> String {
+        var out = "{"
+        if let key { out += JSONText.quoted(key) + ":" + JSONText.quoted(group) + "," }
+        if let from { out += "\"due_from\":\"\(from)\",\"due_to\":" + (lastDay.map { "\"\($0)\"" } ?? "null") + "," }
+        return out + "\"due\":\(due),\"on_time\":\(onTime),\"late\":\(late),\"late_with_exception\":\(lateWithException)"
+            + ",\"still_outstanding\":\(stillOutstanding),\"pct_on_time\":" + (pct.map(DecimalText.oneDecimal) ?? "null")
+            + ",\"pct_on_time_excluding_exceptions\":" + (pctExcludingExceptions.map(DecimalText.oneDecimal) ?? "null") + "}"
     }
 }

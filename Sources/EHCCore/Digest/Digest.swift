@@ -1,3 +1,5 @@
+import Foundation
+
 /// The daily digest for one recipient (SPEC §5): what is overdue, due soon and
 /// disputed, the open conflicts, what was answered since the last digest, feeds and
 /// deliveries that need a person, and this quarter's on-time rates. Built by
@@ -8,7 +10,13 @@
 public struct Digest: Sendable {
     public var date: CivilDate
     public var generatedAt: Timestamp
+    /// The recipient's key (`dco`).
     public var recipient: String
+    /// The recipient's name for people, when the config gives one.
+    public var recipientName: String?
+    /// Times are shown in this zone, with its name.
+    public var timeZone: TimeZone
+    public var serviceNames: ServiceNames
     public var includeIdentifiers: Bool
     /// Rows per section in text and HTML; the JSON has every item.
     public var rowLimit: Int
@@ -26,41 +34,33 @@ public struct Digest: Sendable {
     public var answered: DigestRecordList
     /// Oldest first.
     public var conflicts: [DigestConflict]
-    /// Only feeds failing or stale, in config order.
+    /// Only feeds that need attention (`DigestFeed.needsAttention`), in config order.
     public var feeds: [DigestFeed]
     public var failedNotices: [DigestFailedNotice]
+    /// SPEC §5's measure for the quarter so far, by provider and by service code.
     public var onTimeByProvider: [OnTimeRate]
     public var onTimeByService: [OnTimeRate]
-
-    public init(date: CivilDate, generatedAt: Timestamp, recipient: String, includeIdentifiers: Bool, rowLimit: Int,
-                answeredSince: CivilDate, quarterStart: CivilDate, summary: DigestSummary, overdue: DigestRecordList,
-                dueSoon: DigestRecordList, disputed: DigestRecordList, answered: DigestRecordList, conflicts: [DigestConflict],
-                feeds: [DigestFeed], failedNotices: [DigestFailedNotice], onTimeByProvider: [OnTimeRate],
-                onTimeByService: [OnTimeRate]) {
-        self.date = date
-        self.generatedAt = generatedAt
-        self.recipient = recipient
-        self.includeIdentifiers = includeIdentifiers
-        self.rowLimit = rowLimit
-        self.answeredSince = answeredSince
-        self.quarterStart = quarterStart
-        self.summary = summary
-        self.overdue = overdue
-        self.dueSoon = dueSoon
-        self.disputed = disputed
-        self.answered = answered
-        self.conflicts = conflicts
-        self.feeds = feeds
-        self.failedNotices = failedNotices
-        self.onTimeByProvider = onTimeByProvider
-        self.onTimeByService = onTimeByService
-    }
 
     /// "EHC Sync: 3 overdue, 2 due soon, 1 disputed" (see `DigestSummary.subject`).
     public var subject: String { summary.subject }
 
-    /// The title line: who it is for and the day.
-    var title: String { "EHC Sync digest for \(recipient), \(PlainWords.longDate(date))" }
+    /// The last due day the on-time rates count (the day before the digest's), or `nil`
+    /// on the first day of a quarter, when nothing can be counted yet.
+    public var onTimeLastDay: CivilDate? {
+        OnTimeRate.lastCountedDay(from: quarterStart, to: date, today: date)
+    }
+
+    /// The days the rates cover, in words: "due 1 October to 22 November 2026".
+    var onTimeDays: String {
+        guard let last = onTimeLastDay else { return "due since \(PlainWords.shortDate(quarterStart))" }
+        return "due " + PlainWords.range(quarterStart, last)
+    }
+
+    /// The title line: the day.
+    var title: String { "EHC Sync digest, \(PlainWords.longDate(date))" }
+
+    /// Who it is for: the recipient's name, else its key.
+    var forLine: String { "For " + (recipientName ?? recipient) }
 
     /// The summary people read first, a sentence a line.
     var summaryLines: [String] {
@@ -72,25 +72,37 @@ public struct Digest: Sendable {
         var lines = [first]
         lines.append("\(s.answeredSince) answered since \(PlainWords.shortDate(answeredSince)); \(s.open) open and not yet due soon.")
         var attention: [String] = []
-        if s.feedsNeedingAttention > 0 { attention.append(PlainWords.count(s.feedsNeedingAttention, "feed") + " failing or stale.") }
+        if s.feedsNeedingAttention > 0 {
+            attention.append(PlainWords.count(s.feedsNeedingAttention, "feed") + (s.feedsNeedingAttention == 1 ? " needs" : " need")
+                             + " attention.")
+        }
         if s.failedNotices > 0 {
             attention.append(PlainWords.count(s.failedNotices, "notice") + " could not be delivered.")
         }
         if !attention.isEmpty { lines.append(attention.joined(separator: " ")) }
-        let q = s.onTimeQuarter
-        let range = "due \(PlainWords.shortDate(quarterStart)) to \(PlainWords.shortDate(date))"
-        lines.append(q.counted == 0 ? "On time this quarter: no requests \(range) are answered or overdue yet."
-                     : "On time this quarter (\(range)): \(PlainWords.percent(q.pct)) (\(q.onTime) of \(q.counted)).")
+        lines.append(Self.rateSentence(summary.onTimeQuarter, lead: "On time this quarter", days: onTimeDays))
         return lines
+    }
+
+    /// "On time this quarter, requests due 1 October to 22 November 2026: 26.7% (4 of
+    /// 15 due); excluding reg 8(2) exceptions 30.8% (4 of 13)."
+    static func rateSentence(_ r: OnTimeRate, lead: String, days: String) -> String {
+        guard r.due > 0 else { return "\(lead), requests \(days): none due yet." }
+        return "\(lead), requests \(days): \(PlainWords.percent(r.pct)) (\(r.onTime) of \(r.due) due); "
+            + "excluding reg 8(2) exceptions \(PlainWords.percent(r.pctExcludingExceptions)) "
+            + "(\(r.onTime) of \(r.dueExcludingExceptions))."
     }
 
     /// Closing notes: how the rate is counted, and whether children are named.
     var notes: [String] {
-        ["On-time rate: answered on or before the statutory due date, divided by the requests answered plus those "
-            + "still unanswered after it, for requests due since the quarter began. Cancelled requests are left out.",
+        ["On-time rate: requests answered on or before their statutory due date (6 weeks from receipt), divided by "
+            + "the requests, not cancelled, that fell due on the days named. Late means answered late or not yet "
+            + "answered. Excluding reg 8(2) exceptions leaves out the late requests that have one. `ehcsync report` "
+            + "gives the same figures for any days.",
          includeIdentifiers
             ? "This message names children. Keep it inside the secure network."
             : "Children are not named in this message: use the request or case reference to find a record.",
-         "Generated by EHC Sync at \(PlainWords.timestamp(generatedAt))."]
+         "Generated by EHC Sync at \(PlainWords.localTime(generatedAt, in: timeZone)) on "
+            + "\(PlainWords.shortDate(generatedAt.localDate(in: timeZone)))."]
     }
 }

@@ -1,6 +1,8 @@
 /// Builds the daily digest (SPEC §5) from its input: one pass over the records to
 /// sort them into sections and count them, then one sort per section. Pure: the day
-/// is the input's `date`, nothing reads a clock.
+/// is the input's `date`, nothing reads a clock. The on-time rates are SPEC §5's one
+/// measure (`OnTimeRate`) over the quarter so far, the same figures `ehcsync report`
+/// gives for those days.
 public enum DigestBuilder {
     /// The digest for `input.recipient` on `input.date`.
     public static func build(_ input: DigestInput) -> Digest {
@@ -35,12 +37,13 @@ public enum DigestBuilder {
                     break
                 }
                 if view.disputed, view.state != .cancelled { disputed.append(i) }
-                if let due = view.dueOn, quarterStart <= due, due <= today {
+                if OnTimeRate.isDue(view, from: quarterStart, to: today, today: today) {
                     let outcome = AnswerOutcome.of(records[i].0, view, today: today)
-                    let late = due < today
-                    summary.onTimeQuarter.add(outcome, overdue: late)
-                    byProvider.add(records[i].0.value(.provider_ods) ?? OnTimeReport.unknownGroup, outcome, overdue: late)
-                    byService.add(records[i].0.value(.service) ?? OnTimeReport.unknownGroup, outcome, overdue: late)
+                    let exception = view.exception != nil
+                    if summary.onTimeQuarter.add(outcome, exception: exception) {
+                        byProvider.add(records[i].0.value(.provider_ods) ?? OnTimeReport.unknownGroup, outcome, exception: exception)
+                        byService.add(records[i].0.value(.service) ?? OnTimeReport.unknownGroup, outcome, exception: exception)
+                    }
                 }
             }
         }
@@ -67,7 +70,8 @@ public enum DigestBuilder {
         summary.failedNotices = input.failedNotices.count
 
         return Digest(
-            date: today, generatedAt: input.generatedAt, recipient: input.recipient,
+            date: today, generatedAt: input.generatedAt, recipient: input.recipient, recipientName: input.recipientName,
+            timeZone: input.timeZone, serviceNames: input.serviceNames,
             includeIdentifiers: input.includeIdentifiers, rowLimit: input.rowLimit,
             answeredSince: since, quarterStart: quarterStart, summary: summary,
             overdue: section(overdue, by: \.workingDueOn), dueSoon: section(dueSoon, by: \.workingDueOn),

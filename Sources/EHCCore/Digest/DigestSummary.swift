@@ -9,10 +9,10 @@ public struct DigestSummary: Sendable, Equatable {
     public var disputed: Int
     public var conflicts: Int
     public var answeredSince: Int
-    /// Feeds failing or stale.
+    /// Feeds that need attention: failing, silent, part read, or with files never taken.
     public var feedsNeedingAttention: Int
     public var failedNotices: Int
-    /// The whole place's on-time rate this quarter (see `OnTimeRate`).
+    /// The whole place's on-time figures for the quarter so far (SPEC §5, see `OnTimeRate`).
     public var onTimeQuarter: OnTimeRate
 
     public init(open: Int = 0, dueSoon: Int = 0, overdue: Int = 0, overdueWithException: Int = 0, disputed: Int = 0,
@@ -39,7 +39,7 @@ public struct DigestSummary: Sendable, Equatable {
         if dueSoon > 0 { parts.append("\(dueSoon) due soon") }
         if disputed > 0 { parts.append("\(disputed) disputed") }
         if conflicts > 0 { parts.append(PlainWords.count(conflicts, "open conflict")) }
-        if feedsNeedingAttention > 0 { parts.append(PlainWords.count(feedsNeedingAttention, "feed") + " failing or stale") }
+        if feedsNeedingAttention > 0 { parts.append(PlainWords.count(feedsNeedingAttention, "feed") + " needing attention") }
         if failedNotices > 0 { parts.append(PlainWords.count(failedNotices, "notice") + " undelivered") }
         return "EHC Sync: " + (parts.isEmpty ? "nothing overdue" : parts.joined(separator: ", "))
     }

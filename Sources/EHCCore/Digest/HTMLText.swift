@@ -28,19 +28,28 @@ enum HTMLText {
         return out
     }
 
-    static let bodyStyle = "margin:0;padding:12px;font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1f1f1f;background-color:#ffffff;"
+    static let bodyStyle = "margin:0;padding:12px;font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1f1f1f;"
+        + "background-color:#ffffff;-webkit-text-size-adjust:100%;text-size-adjust:100%;"
+    static let titleStyle = "margin:0 0 4px 0;font-size:20px;font-weight:bold;line-height:1.3;"
     static let paragraphStyle = "margin:0 0 12px 0;font-size:14px;line-height:1.4;"
     static let headingStyle = "margin:20px 0 6px 0;font-size:16px;font-weight:bold;"
     static let noteStyle = "margin:16px 0 0 0;font-size:12px;color:#555555;"
 
-    /// The document start, up to and including `<body>`.
+    /// The document start, up to and including `<body>`. The viewport line makes a
+    /// phone lay the page out at its own width rather than a shrunken desktop's.
     static func pageStart(title: String) -> String {
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+            + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             + "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-8\">\n<title>" + escape(title)
             + "</title>\n</head>\n<body style=\"\(bodyStyle)\">\n"
     }
 
     static let pageEnd = "</body>\n</html>\n"
+
+    /// The message's title.
+    static func title(_ text: String) -> String {
+        "<h1 style=\"\(titleStyle)\">" + escape(text) + "</h1>\n"
+    }
 
     /// A section heading.
     static func heading(_ text: String) -> String {

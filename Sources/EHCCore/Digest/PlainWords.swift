@@ -1,3 +1,5 @@
+import Foundation
+
 /// The words people read in digests and notices: dates written out, counts with the
 /// right plural, codes turned into phrases. English only, fixed, and free of locale
 /// settings so renderings are the same on every server.
@@ -61,5 +63,55 @@ extension PlainWords {
         let u = Array(s.utf8)
         guard u.count >= 16 else { return s }
         return String(decoding: u[0..<10], as: UTF8.self) + " " + String(decoding: u[11..<16], as: UTF8.self) + " UTC"
+    }
+}
+
+extension PlainWords {
+    /// "09:15 GMT": a local time of day in `zone`, with the zone's short name as
+    /// people in it say it (GMT or BST in London), so a reader never converts.
+    static func localTime(_ t: Timestamp, in zone: TimeZone) -> String {
+        let minute = t.localMinuteOfDay(in: zone)
+        return CivilDate.pad(minute / 60, 2) + ":" + CivilDate.pad(minute % 60, 2) + " " + zoneName(t, zone)
+    }
+
+    /// "20 November 2026 at 09:15 GMT".
+    static func localTimestamp(_ t: Timestamp, in zone: TimeZone) -> String {
+        shortDate(t.localDate(in: zone)) + " at " + localTime(t, in: zone)
+    }
+
+    /// The zone's short name at `t` in British English ("GMT", "BST", "CET"), else its
+    /// offset from UTC ("UTC+05:30"). Fixed by locale, not by the server's settings.
+    static func zoneName(_ t: Timestamp, _ zone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = "zzz"
+        let name = formatter.string(from: t.date)
+        if !name.isEmpty, !name.contains("+"), !name.contains("-") { return name }
+        let offset = zone.secondsFromGMT(for: t.date) / 60
+        if offset == 0 { return "UTC" }
+        return "UTC" + (offset < 0 ? "-" : "+") + CivilDate.pad(abs(offset) / 60, 2) + ":" + CivilDate.pad(abs(offset) % 60, 2)
+    }
+
+    /// "Week 13 of 20" of the 20-week EHC timeline (reg 13(2)); past it, says so.
+    static func timelineWeek(_ week: Int) -> String {
+        week <= 20 ? "Week \(week) of 20" : "Week \(week), past the 20 weeks"
+    }
+
+    /// "Due today", "Due tomorrow", "Due in 3 days".
+    static func dueIn(_ days: Int) -> String {
+        days == 0 ? "Due today" : days == 1 ? "Due tomorrow" : "Due in \(days) days"
+    }
+}
+
+extension PlainWords {
+    /// "1 October to 22 November 2026", "1 to 22 October 2026", "5 December 2026 to
+    /// 3 January 2027": a span of days as a person writes it.
+    static func range(_ from: CivilDate, _ to: CivilDate) -> String {
+        if from == to { return shortDate(from) }
+        let a = from.components, b = to.components
+        if a.year != b.year { return shortDate(from) + " to " + shortDate(to) }
+        if a.month != b.month { return String(a.day) + " " + months[a.month - 1] + " to " + shortDate(to) }
+        return String(a.day) + " to " + shortDate(to)
     }
 }

@@ -6,8 +6,8 @@ public enum AnswerOutcome: Sendable, Equatable {
     case cancelled
     /// Answered on `day`; `onTime` when on or before the statutory due date.
     case answered(day: CivilDate, onTime: Bool)
-    /// The LA accepted (closed) the request but no day of answer is known: it counts
-    /// as answered in `due`, and in neither `on_time` nor `late`.
+    /// The LA accepted (closed) the request but no day of answer is known: it is not
+    /// shown to be on time, so SPEC §5's measure counts it late.
     case answeredUndated
     /// Not answered (by `today`) and not cancelled.
     case outstanding

@@ -1,48 +1,89 @@
-/// The digest's on-time rate for one provider or service over the quarter so far.
+/// SPEC §5's one on-time measure, for one group (a provider, a service, a month or the
+/// whole place) over one period. The digest, `ehcsync report` and every later view
+/// count with this type, so no two places can call different figures "on time".
 ///
-/// The rate is `onTime / (answered + overdueOutstanding)`:
-/// - the records counted are those whose statutory due date falls between the first
-///   day of the quarter of the digest's date and that date, both included;
-/// - `answered` counts those answered (see `AnswerOutcome`) on time or late;
-/// - `overdueOutstanding` counts those not yet answered whose statutory due date has
-///   passed — they are already late, so they count against the rate now rather than
-///   only once they are answered. Requests due today are not yet late and are left out;
-/// - cancelled requests, and closed ones with no known day of answer, are left out.
-///
-/// This differs from the report's `pct_on_time` (answered only) on purpose: mid-quarter,
-/// a provider that has simply not answered would otherwise look perfect.
+/// For a period `[from, to]` seen on `today`:
+/// - *due*: requests, not cancelled, whose statutory due date fell in the period and
+///   is before `today` (so the outcome is known). A request due today or later is not
+///   counted yet, wherever the period ends;
+/// - *on time*: those answered (see `AnswerOutcome`) on or before the due date;
+/// - *late*: the rest: answered late, still unanswered, or closed by the LA with no
+///   known day of answer (not shown to be on time);
+/// - the rate **including** reg 8(2) exceptions is on time ÷ due;
+/// - the rate **excluding** them leaves out of the denominator the late requests that
+///   have an exception (an on-time request with one stays in), as the DfE's SEN2
+///   figures do.
 public struct OnTimeRate: Sendable, Equatable {
-    /// The provider's ODS code or the service; `all` for the whole place.
+    /// The provider's ODS code, the service, the month, or `all` for the whole place.
     public var group: String
+    public var due: Int
     public var onTime: Int
-    /// On time plus late.
-    public var answered: Int
-    public var overdueOutstanding: Int
+    /// The late requests that have a reg 8(2) exception (part of `late`).
+    public var lateWithException: Int
+    /// The late requests not answered by `today` (part of `late`).
+    public var stillOutstanding: Int
 
-    public init(group: String, onTime: Int = 0, answered: Int = 0, overdueOutstanding: Int = 0) {
+    public init(group: String, due: Int = 0, onTime: Int = 0, lateWithException: Int = 0, stillOutstanding: Int = 0) {
         self.group = group
+        self.due = due
         self.onTime = onTime
-        self.answered = answered
-        self.overdueOutstanding = overdueOutstanding
+        self.lateWithException = lateWithException
+        self.stillOutstanding = stillOutstanding
     }
 
-    /// The denominator of the rate.
-    public var counted: Int { answered + overdueOutstanding }
+    /// Due and not on time: answered late, or not answered.
+    public var late: Int { due - onTime }
 
-    /// Percent on time, to one decimal; `nil` when nothing counts yet.
-    public var pct: Double? { DecimalText.percent(onTime, of: counted) }
+    /// The denominator of the rate excluding exceptions.
+    public var dueExcludingExceptions: Int { due - lateWithException }
 
-    /// Adds one record due in the quarter. `overdue` says its statutory date has passed.
-    public mutating func add(_ outcome: AnswerOutcome, overdue: Bool) {
+    /// On time ÷ due as a percentage to one decimal; `nil` when nothing is due.
+    public var pct: Double? { DecimalText.percent(onTime, of: due) }
+
+    /// On time ÷ (due less the late ones with an exception); `nil` when that is zero.
+    public var pctExcludingExceptions: Double? { DecimalText.percent(onTime, of: dueExcludingExceptions) }
+
+    /// Whether a record is *due* in `[from, to]` on `today`, the one test of what counts:
+    /// a statutory due date in the period and before today. (Cancelled records are
+    /// left out by `add`, from their outcome.)
+    public static func isDue(_ view: DeadlineView, from: CivilDate, to: CivilDate, today: CivilDate) -> Bool {
+        guard let due = view.dueOn else { return false }
+        return from <= due && due <= to && due < today
+    }
+
+    /// The last day whose requests can count in a period ending `to`, seen on `today`:
+    /// the day before `today` when the period runs on past it. `nil` when none can.
+    public static func lastCountedDay(from: CivilDate, to: CivilDate, today: CivilDate) -> CivilDate? {
+        let last = min(to, today.adding(days: -1))
+        return from <= last ? last : nil
+    }
+
+    /// Adds one due record. Returns `false` (and counts nothing) for a cancelled one.
+    @discardableResult
+    public mutating func add(_ outcome: AnswerOutcome, exception: Bool) -> Bool {
         switch outcome {
-        case .answered(_, let onTime):
-            answered += 1
-            if onTime { self.onTime += 1 }
+        case .cancelled:
+            return false
+        case .answered(_, let onTime) where onTime:
+            due += 1
+            self.onTime += 1
+        case .answered, .answeredUndated:
+            due += 1
+            if exception { lateWithException += 1 }
         case .outstanding:
-            if overdue { overdueOutstanding += 1 }
-        case .answeredUndated, .cancelled:
-            break
+            due += 1
+            stillOutstanding += 1
+            if exception { lateWithException += 1 }
         }
+        return true
+    }
+
+    /// Adds another group's counts: totals are sums, never recounted another way.
+    public mutating func add(_ other: OnTimeRate) {
+        due += other.due
+        onTime += other.onTime
+        lateWithException += other.lateWithException
+        stillOutstanding += other.stillOutstanding
     }
 }
 
@@ -51,14 +92,15 @@ struct OnTimeRateTable {
     private var index: [String: Int] = [:]
     private var rates: [OnTimeRate] = []
 
-    /// Counts one record for `group`.
-    mutating func add(_ group: String, _ outcome: AnswerOutcome, overdue: Bool) {
+    /// Counts one due record for `group`.
+    mutating func add(_ group: String, _ outcome: AnswerOutcome, exception: Bool) {
+        guard outcome != .cancelled else { return }
         if let slot = index[group] {
-            rates[slot].add(outcome, overdue: overdue)
+            rates[slot].add(outcome, exception: exception)
         } else {
             index[group] = rates.count
             var rate = OnTimeRate(group: group)
-            rate.add(outcome, overdue: overdue)
+            rate.add(outcome, exception: exception)
             rates.append(rate)
         }
     }

@@ -1,20 +1,17 @@
-/// `ehcsync report` (SPEC §9) as a pure function of the records and the range.
+/// `ehcsync report` (SPEC §9) as a pure function of the records and the range, counted
+/// with SPEC §5's one on-time measure (`OnTimeRate`), exactly as the digest counts.
 ///
-/// Counting, per group:
-/// - `due`: requests whose statutory due date (`DeadlineView.dueOn`) falls in
-///   `[from, to]`. Cancelled requests are left out entirely.
-/// - `onTime` / `late`: those answered (see `AnswerOutcome`) on or before / after the
-///   statutory due date; a late answer with a reg 8(2) exception counts in `late` and
-///   also in `lateWithException`.
-/// - `stillOutstanding`: not answered by `today` and not cancelled.
-/// - A request the LA accepted without any known day of answer counts in `due` only.
-/// - `pctOnTime = onTime / (onTime + late) × 100`, to one decimal.
-/// - `medianDaysToAnswer`: from `received_on` (else `requested_on`) to the answer.
+/// Per group: `due`, `on_time`, `late` (answered late or not answered),
+/// `late_with_exception` and `still_outstanding` (both parts of `late`),
+/// `pct_on_time` (on time ÷ due), `pct_on_time_excluding_exceptions`, and
+/// `median_days_to_answer` (from `received_on`, else `requested_on`, to the answer,
+/// over the due requests answered by `today`).
 ///
 /// One pass over the records, then one sort of the groups and one sort of each
 /// group's answer times, so a million records take a fraction of a second.
 public enum OnTimeReport {
-    /// One row per group, in name order, for requests due in `[from, to]` as seen on `today`.
+    /// One row per group, in name order, for requests due in `[from, to]` and before
+    /// `today`; none when no request is due.
     public static func rows(records: [(AdviceState, DeadlineView)], from: CivilDate, to: CivilDate,
                             by grouping: ReportGrouping, today: CivilDate) -> [ReportRow] {
         var groups = Groups()
@@ -23,7 +20,7 @@ public enum OnTimeReport {
         records.withUnsafeBufferPointer { records in
             for i in records.indices {
                 let view = records[i].1
-                guard let due = view.dueOn, from <= due, due <= to else { continue }
+                guard OnTimeRate.isDue(view, from: from, to: to, today: today), let due = view.dueOn else { continue }
                 let outcome = AnswerOutcome.of(records[i].0, view, today: today)
                 if outcome == .cancelled { continue }
                 let slot: Int
@@ -38,6 +35,14 @@ public enum OnTimeReport {
             }
         }
         return groups.tallies.sorted { $0.group < $1.group }.map { $0.finished() }
+    }
+
+    /// The whole place's figures for the same requests as `rows`: the sum of the rows,
+    /// which is what the digest's summary shows for the quarter so far.
+    public static func total(_ rows: [ReportRow]) -> OnTimeRate {
+        var all = OnTimeRate(group: "all")
+        for row in rows { all.add(row.rate) }
+        return all
     }
 
     /// The groups seen so far, each in a slot found by name or, for months, by number
@@ -70,36 +75,18 @@ public enum OnTimeReport {
 
     /// Running counts for one group.
     struct Tally {
-        var row: ReportRow
+        var rate: OnTimeRate
         var days: [Int] = []
 
-        init(group: String) { row = ReportRow(group: group) }
-        var group: String { row.group }
+        init(group: String) { rate = OnTimeRate(group: group) }
+        var group: String { rate.group }
 
         mutating func add(_ outcome: AnswerOutcome, daysToAnswer: Int?, exception: Bool) {
-            row.due += 1
-            switch outcome {
-            case .answered(_, let onTime):
-                if onTime {
-                    row.onTime += 1
-                } else {
-                    row.late += 1
-                    if exception { row.lateWithException += 1 }
-                }
-                if let daysToAnswer { days.append(daysToAnswer) }
-            case .outstanding:
-                row.stillOutstanding += 1
-            case .answeredUndated, .cancelled:
-                break
-            }
+            rate.add(outcome, exception: exception)
+            if let daysToAnswer { days.append(daysToAnswer) }
         }
 
-        func finished() -> ReportRow {
-            var out = row
-            out.pctOnTime = DecimalText.percent(row.onTime, of: row.onTime + row.late)
-            out.medianDaysToAnswer = OnTimeReport.median(days)
-            return out
-        }
+        func finished() -> ReportRow { ReportRow(rate: rate, medianDaysToAnswer: OnTimeReport.median(days)) }
     }
 
     /// The middle value, or the mean of the two middle values; `nil` for none.

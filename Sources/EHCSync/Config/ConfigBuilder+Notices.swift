@@ -1,3 +1,4 @@
+import EHCCore
 import Foundation
 
 /// `notices:` (SPEC §5). Recipient names written here must be defined under
@@ -5,7 +6,7 @@ import Foundation
 /// defined, so a config with no recipients at all is valid and simply sends nothing.
 extension ConfigBuilder {
     static let noticeKeys = ["due_soon_days", "reminders_before_due_days", "escalations", "conflicts_to",
-                             "disputes_to", "digest", "include_identifiers"]
+                             "disputes_to", "digest", "include_identifiers", "service_names"]
 
     /// The notices section, with defaults for everything not written.
     func notices(_ top: ConfigFields, recipientNames: [String]) -> NoticesConfig? {
@@ -39,7 +40,31 @@ extension ConfigBuilder {
             if let digest = digest(digestEntry, fallback: fallback.digest, defined: recipientNames) { notices.digest = digest } else { complete = false }
         }
         notices.includeIdentifiers = reader.bool(fields, "include_identifiers", default: defaults.includeIdentifiers)
+        if let namesEntry = fields["service_names"] {
+            if let names = serviceNames(namesEntry) { notices.serviceNames = names } else { complete = false }
+        }
         return complete ? notices : nil
+    }
+
+    /// `service_names: { salt: "Speech and language therapy (0-19)" }`: a canonical
+    /// service code (SPEC §3) to the name people read.
+    func serviceNames(_ entry: ConfigEntry) -> [String: String]? {
+        guard let map = reader.fields(entry, allowed: Service.allCases.map(\.rawValue), repeatWord: "service") else { return nil }
+        var names: [String: String] = [:]
+        var complete = true
+        for item in map.entries {
+            guard let text = reader.text(item) else {
+                complete = false
+                continue
+            }
+            if let problem = Self.displayNameProblem(text) {
+                reader.report(item.line, item.path, problem)
+                complete = false
+                continue
+            }
+            names[item.name] = text.trimmingCharacters(in: .whitespaces)
+        }
+        return complete ? names : nil
     }
 
     /// `reminders_before_due_days`: whole days, each once.

@@ -29,7 +29,18 @@ extension ConfigBuilder {
                           "'\(ConfigReader.shown(entry.name))' is not a valid recipient name: use 1-64 lower-case letters, digits and hyphens")
             complete = false
         }
-        guard let fields = reader.fields(entry, allowed: ["for", "channels"]) else { return nil }
+        guard let fields = reader.fields(entry, allowed: ["name", "for", "channels"]) else { return nil }
+        var displayName: String?
+        if let nameEntry = fields["name"] {
+            if let text = reader.text(nameEntry), let problem = Self.displayNameProblem(text) {
+                reader.report(nameEntry.line, nameEntry.path, problem)
+                complete = false
+            } else if let text = reader.text(nameEntry) {
+                displayName = text.trimmingCharacters(in: .whitespaces)
+            } else {
+                complete = false
+            }
+        }
         var match: [CanonicalField: String] = [:]
         if let forEntry = fields["for"] {
             if let written = recipientMatch(forEntry) { match = written } else { complete = false }
@@ -57,7 +68,20 @@ extension ConfigBuilder {
             reader.missing(fields, "channels", hint: "list the channels that reach this recipient, e.g. [dco-mail]")
             complete = false
         }
-        return complete ? RecipientConfig(name: entry.name, match: match, channels: channels, line: entry.keyLine) : nil
+        return complete ? RecipientConfig(name: entry.name, match: match, channels: channels, displayName: displayName,
+                                              line: entry.keyLine) : nil
+    }
+
+    /// Why a recipient's `name:` or a service's name cannot be shown, or `nil`: it must
+    /// be one line of 1-100 characters, since it heads a message.
+    static func displayNameProblem(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return "must not be empty: write the name people read, e.g. \"Dr A Patel, DCO\"" }
+        if trimmed.contains(where: { $0.isNewline || ($0.unicodeScalars.first.map { $0.value < 0x20 } ?? false) }) {
+            return "must be one line without control characters"
+        }
+        if trimmed.count > 100 { return "is \(trimmed.count) characters long: at most 100" }
+        return nil
     }
 
     /// `for:` — canonical field → value. Personal fields are refused: a config file

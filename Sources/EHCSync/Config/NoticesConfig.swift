@@ -17,11 +17,15 @@ public struct NoticesConfig: Sendable, Equatable {
     /// Whether notices may carry names, NHS numbers and dates of birth (only for
     /// channels that stay inside a secure network).
     public var includeIdentifiers: Bool
+    /// `service_names`: the place's own names for services, by canonical code; the
+    /// rest keep `ServiceNames.defaults`.
+    public var serviceNames: [String: String]
 
     public init(
         dueSoonDays: Int = 7, remindersBeforeDueDays: [Int] = [14, 7, 2],
         escalations: [EscalationStep] = EscalationStep.defaults, conflictsTo: [String] = ["dco"],
-        disputesTo: [String] = ["dco"], digest: DigestConfig = DigestConfig(), includeIdentifiers: Bool = false
+        disputesTo: [String] = ["dco"], digest: DigestConfig = DigestConfig(), includeIdentifiers: Bool = false,
+        serviceNames: [String: String] = [:]
     ) {
         self.dueSoonDays = dueSoonDays
         self.remindersBeforeDueDays = remindersBeforeDueDays
@@ -30,5 +34,6 @@ public struct NoticesConfig: Sendable, Equatable {
         self.disputesTo = disputesTo
         self.digest = digest
         self.includeIdentifiers = includeIdentifiers
+        self.serviceNames = serviceNames
     }
 }

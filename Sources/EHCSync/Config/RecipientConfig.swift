@@ -8,15 +8,18 @@ public struct RecipientConfig: Sendable, Equatable {
     /// The `for:` map: canonical field → value a record must have. Empty matches
     /// nothing by itself (such recipients are reached by name only).
     public var match: [CanonicalField: String]
+    /// The `name:` people read in notices ("Dr A Patel, DCO"); the key when not given.
+    public var displayName: String?
     /// Names of defined channels, at least one.
     public var channels: [String]
     /// Line in the config file.
     public var line: Int
 
-    public init(name: String, match: [CanonicalField: String] = [:], channels: [String], line: Int = 0) {
+    public init(name: String, match: [CanonicalField: String] = [:], channels: [String], displayName: String? = nil, line: Int = 0) {
         self.name = name
         self.match = match
         self.channels = channels
+        self.displayName = displayName
         self.line = line
     }
 }

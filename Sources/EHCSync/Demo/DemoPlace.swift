@@ -2,14 +2,20 @@ import EHCCore
 import Foundation
 
 /// Builds a demo place: a config, an LA export as Excel writes it (Windows-1252,
-/// `dd/MM/yyyy`, local column names) and a provider NDJSON file, for about 40
-/// synthetic advice requests that between them show every state and conflict kind.
+/// `dd/MM/yyyy`, local column names) and provider NDJSON files from three trusts
+/// (`providers`), for about 40 synthetic advice requests that between them show every
+/// state and conflict kind, so the digest's and the report's by-provider and
+/// by-service figures have something to compare.
 /// Synthetic people only: NHS numbers from the 999 test range that pass Modulus 11.
 public struct DemoPlace {
     public let dir: String
     public let today: CivilDate
 
     static let marker = ".ehcsync-demo"
+
+    /// When the demo reads yesterday's exports: 07:00, before the config's 07:30 digest,
+    /// so that yesterday makes no digest and the demo ends with exactly one, today's.
+    public static let yesterdaysCycleMinute = 7 * 60
 
     public init(dir: String, today: CivilDate) {
         self.dir = dir
@@ -76,10 +82,11 @@ public struct DemoPlace {
               "Community Paediatrics": community-paediatrics
               CAMHS: camhs
             dispute: { "": none, "No": none, "Open": open, "Resolved": resolved }
+      # One MESH mailbox folder receives the NDJSON exports of three trusts; each line
+      # names its trust's ODS code.
       - name: trust-community
         role: provider
         every: 15m
-        defaults: { provider_ods: RBT }
         folder: { path: provider, pattern: "*.ndjson", ready: stable, settle_seconds: 10 }
         format: ndjson
     notices:
@@ -92,7 +99,7 @@ public struct DemoPlace {
       disputes_to: [dco]
       digest: { at: "07:30", weekdays_only: true, to: [dco] }
     recipients:
-      dco: { channels: [dco-mail] }
+      dco: { name: "Dr A Patel, Designated Clinical Officer", channels: [dco-mail] }
       commissioner: { channels: [icb-mail] }
       salt-team: { for: { provider_ods: RBT, service: salt }, channels: [salt-mail] }
     channels:
@@ -112,6 +119,14 @@ public struct DemoPlace {
         var provider: [[String: String]] = []    // provider lines, in order (yesterday's first)
         var providerToday: [[String: String]] = []
     }
+
+    /// The trust (ODS code) each service is asked of: a community trust, an acute
+    /// trust and a mental health trust.
+    static let providers: [String: String] = ["salt": "RBT", "ot": "RBT", "physio": "RJ1", "community-paediatrics": "RJ1",
+                                              "camhs": "RXQ"]
+
+    /// The trust a case's request went to.
+    static func provider(of c: Case) -> String { providers[canonicalService[c.service] ?? ""] ?? "RBT" }
 
     static let services = ["Speech & Language", "Occupational Therapy", "Physiotherapy", "Community Paediatrics", "CAMHS"]
     static let canonicalService = ["Speech & Language": "salt", "Occupational Therapy": "ot", "Physiotherapy": "physio",
@@ -207,7 +222,7 @@ public struct DemoPlace {
             var row: [String: String] = [
                 "Advice Ref": c.id, "EHC Ref": "EHC/\(26000 + n / 2)", "NHS No": Self.spaced(Self.nhsNumber(n)),
                 "DOB": Self.dmy(today.adding(days: -(2200 + n * 97)).description), "Forename": Self.given[n % Self.given.count],
-                "Surname": Self.family[n % Self.family.count], "Provider ODS": "RBT", "Service": c.service,
+                "Surname": Self.family[n % Self.family.count], "Provider ODS": Self.provider(of: c), "Service": c.service,
                 "Date Sent": Self.dmy(today.adding(days: -c.requestedAgo).description), "Status": "Sent", "Dispute": "No",
                 "Assessment Requested": Self.dmy(today.adding(days: -(c.requestedAgo + 14)).description),
                 "Last Updated": Self.dmy(today.adding(days: yesterday ? -1 : 0).description),
@@ -225,15 +240,16 @@ public struct DemoPlace {
         return Data(text.unicodeScalars.map { Self.windows1252($0) })
     }
 
-    /// The provider's NDJSON export.
-    func providerExport(yesterday: Bool) -> Data {
+    /// One trust's NDJSON export: its lines for the requests it was asked, each naming
+    /// the trust's ODS code.
+    func providerExport(_ ods: String, yesterday: Bool) -> Data {
         var lines: [String] = []
         let stamp = Timestamp.local(today.adding(days: yesterday ? -1 : 0), minuteOfDay: 6 * 60, in: TimeZone(identifier: "Europe/London") ?? .gmt)
-        for (n, c) in cases().enumerated() {
+        for (n, c) in cases().enumerated() where Self.provider(of: c) == ods {
             let items = yesterday ? c.provider : c.providerToday
             for (k, item) in items.enumerated() {
-                var obj = ["request_id": c.id, "provider_ref": "RBT-\(7000 + n)", "service": Self.canonicalService[c.service] ?? "other",
-                           "nhs_number": Self.nhsNumber(n),
+                var obj = ["request_id": c.id, "provider_ref": "\(ods)-\(7000 + n)", "provider_ods": ods,
+                           "service": Self.canonicalService[c.service] ?? "other", "nhs_number": Self.nhsNumber(n),
                            "updated_at": stamp.adding(seconds: k * 60).description]
                 for (key, value) in item { obj[key] = value }
                 if obj["date_of_birth"] == "IDENTITY-OTHER" { obj["date_of_birth"] = today.adding(days: -(2200 + n * 97) + 3).description }
@@ -241,11 +257,11 @@ public struct DemoPlace {
                     .joined(separator: ",") + "}")
             }
         }
-        if yesterday {
+        if yesterday, ods == "RBT" {
             // A response for a request the LA never sent: kept and retried, an unmatched_response.
-            lines.append("{\"provider_ref\":\"RBT-7999\",\"request_id\":\"LA-9999\",\"status\":\"acknowledged\",\"received_on\":\"\(today.adding(days: -3))\",\"updated_at\":\"\(stamp)\"}")
+            lines.append("{\"provider_ods\":\"RBT\",\"provider_ref\":\"RBT-7999\",\"request_id\":\"LA-9999\",\"status\":\"acknowledged\",\"received_on\":\"\(today.adding(days: -3))\",\"updated_at\":\"\(stamp)\"}")
         }
-        return Data((lines.joined(separator: "\n") + "\n").utf8)
+        return Data((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).utf8)
     }
 
     static func spaced(_ nhs: String) -> String {
@@ -266,8 +282,11 @@ public struct DemoPlace {
     /// Writes one day's exports, dated so that they count as settled.
     public func drop(yesterday: Bool) throws {
         let name = yesterday ? today.adding(days: -1).description : today.description
-        let files = [(dir + "/la/ehc-advice-\(name).csv", laExport(yesterday: yesterday)),
-                     (dir + "/provider/rbt-\(name).ndjson", providerExport(yesterday: yesterday))]
+        var files = [(dir + "/la/ehc-advice-\(name).csv", laExport(yesterday: yesterday))]
+        for ods in Set(Self.providers.values).sorted() {
+            let data = providerExport(ods, yesterday: yesterday)
+            if !data.isEmpty { files.append((dir + "/provider/\(ods.lowercased())-\(name).ndjson", data)) }
+        }
         for (path, data) in files {
             try data.write(to: URL(fileURLWithPath: path))
             let old = Date().addingTimeInterval(yesterday ? -7200 : -3600)

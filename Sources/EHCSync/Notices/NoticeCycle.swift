@@ -150,6 +150,14 @@ public struct NoticeCycle {
         }
     }
 
+    /// Whether the digest for `recipient` on `date` is already in the ledger (planned by
+    /// a cycle or queued by hand), so a caller that wants exactly one can ask first.
+    public func digestRecorded(recipient: String, date: CivilDate) throws -> Bool {
+        try db.read { db in
+            try Int.fetchOne(db, sql: "SELECT 1 FROM notice_item WHERE key = ?", arguments: [Self.digestKey(recipient, date)]) != nil
+        }
+    }
+
     /// Records a digest as one ledger item and queues one message per channel of its
     /// recipient, in the caller's transaction. Returns the messages queued.
     private func queue(_ db: Database, _ digest: Digest, key: String, recipient: String, reason: String,
@@ -239,6 +247,8 @@ public struct NoticeCycle {
             },
             answeredSince: lastDigest,
             feeds: feeds.map(\.digestFeed),
-            failedNotices: failed, includeIdentifiers: config.notices.includeIdentifiers)
+            failedNotices: failed, includeIdentifiers: config.notices.includeIdentifiers,
+            recipientName: config.recipients.first { $0.name == recipient }?.displayName, timeZone: config.timeZone,
+            serviceNames: ServiceNames(overrides: config.notices.serviceNames))
     }
 }

@@ -56,7 +56,14 @@ enum DigestFixture {
             ],
             answeredSince: day("2026-11-20"),
             feeds: [
-                DigestFeed(name: "la-cases", role: .la, state: .ok, lastSuccessAt: Timestamp(millis: 1_795_418_000_000)),
+                DigestFeed(name: "la-cases", role: .la, state: .degraded, lastSuccessAt: Timestamp(millis: 1_795_418_000_000),
+                           rejectedFiles: 1, rowErrors: 3, problems: [
+                            FeedProblem(kind: .rowErrors, file: "ehc-advice-2026-11-23.csv", count: 3,
+                                        reason: "line 42, column NHS No: fails the Modulus 11 check"),
+                            FeedProblem(kind: .rejected, file: "ehc-advice-2026-11-22.csv",
+                                        reason: "line 1: no column maps to request_id; add it under csv.columns"),
+                           ]),
+                DigestFeed(name: "la-archive", role: .la, state: .ok, lastSuccessAt: Timestamp(millis: 1_795_418_000_000)),
                 DigestFeed(name: "trust-community", role: .provider, state: .failing, lastSuccessAt: Timestamp(millis: 1_795_300_000_000),
                            lastError: "HTTP 503 from https://integration.example.nhs.uk/ehc/advice", consecutiveFailures: 4),
                 DigestFeed(name: "salt-drop", role: .provider, state: .stale, lastSuccessAt: Timestamp(millis: 1_795_000_000_000)),

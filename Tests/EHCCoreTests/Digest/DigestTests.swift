@@ -33,7 +33,7 @@ import Testing
         #expect(digest.disputed.map(\.requestID) == ["R-003", "R-012"])
         #expect(digest.answered.map(\.requestID) == ["R-008", "R-012", "R-007"])
         #expect(digest.conflicts.map(\.id) == [9, 17, 21])
-        #expect(digest.feeds.map(\.name) == ["trust-community", "salt-drop"])
+        #expect(digest.feeds.map(\.name) == ["la-cases", "trust-community", "salt-drop"])
         #expect(digest.failedNotices.map(\.id) == [42])
         #expect(digest.overdue.first?.openConflicts == 1)
     }
@@ -42,22 +42,76 @@ import Testing
         let s = digest.summary
         #expect((s.open, s.dueSoon, s.overdue, s.overdueWithException) == (1, 2, 3, 1))
         #expect((s.disputed, s.conflicts, s.answeredSince) == (2, 3, 3))
-        #expect((s.feedsNeedingAttention, s.failedNotices) == (2, 1))
+        #expect((s.feedsNeedingAttention, s.failedNotices) == (3, 1))
     }
 
-    /// Due 1 October to 23 November: on time, R-008 late, R-001, R-002
-    /// and R-003 unanswered and past due; R-011 cancelled; R-007 due after today.
-    @Test func quarterRateCountsOverdueUnansweredAgainstIt() {
+    /// Due 1 October to 22 November (before today): on time; R-008
+    /// late with an exception; and R-002 (with an exception) unanswered
+    /// and so late; R-011 cancelled; R-007 and the rest due today or later.
+    @Test func quarterRateIsOnTimeOverDueBothWays() {
         let q = digest.summary.onTimeQuarter
-        #expect((q.onTime, q.answered, q.overdueOutstanding) == (2, 3, 3))
+        #expect((q.due, q.onTime, q.late, q.lateWithException, q.stillOutstanding) == (6, 2, 4, 2, 3))
         #expect(q.pct == 33.3)
+        #expect(q.pctExcludingExceptions == 50.0)
         #expect(digest.onTimeByProvider.map(\.group) == ["RBT", "RXQ"])
         #expect(digest.onTimeByProvider.map(\.pct) == [25.0, 50.0])
+        #expect(digest.onTimeByProvider.map(\.pctExcludingExceptions) == [50.0, 50.0])
         #expect(digest.onTimeByService.map(\.group) == ["camhs", "ot", "salt"])
+        #expect(digest.onTimeLastDay == day("2026-11-22"))
+    }
+
+    /// SPEC §5's one measure: the digest's quarter-so-far figures are `ehcsync report`'s
+    /// for the same days, in total, by provider and by service.
+    @Test func digestAndReportCountTheSame() {
+        let records = DigestFixture.records()
+        let today = day(DigestFixture.today)
+        for (grouping, rates) in [(ReportGrouping.provider, digest.onTimeByProvider), (.service, digest.onTimeByService)] {
+            let rows = OnTimeReport.rows(records: records, from: today.quarterStart, to: today, by: grouping, today: today)
+            #expect(rows.map(\.rate) == rates, "by \(grouping)")
+            var total = OnTimeReport.total(rows)
+            total.group = digest.summary.onTimeQuarter.group
+            #expect(total == digest.summary.onTimeQuarter, "by \(grouping)")
+        }
+        let object = try? JSONSerialization.jsonObject(with: Data(digest.json(id: "x").utf8)) as? [String: Any]
+        let summary = object?["summary"] as? [String: Any]
+        #expect(summary?["answered_on_time_pct_quarter"] as? Double == 33.3)
+        #expect(summary?["answered_on_time_pct_quarter_excluding_exceptions"] as? Double == 50.0)
+    }
+
+    @Test func everyRateNamesItsMeasureAndDays() {
+        let text = Self.flat(digest.text())
+        #expect(text.contains("On time this quarter, requests due 1 October to 22 November 2026: 33.3% (2 of"))
+        #expect(text.contains("excluding reg 8(2) exceptions 50.0% (2 of 4)."))
+        #expect(text.contains("Requests due 1 October to 22 November 2026. On time ÷ due, including and excluding"))
+        let firstDay = DigestBuilder.build(DigestInput(date: day("2026-10-01"), generatedAt: DigestFixture.generatedAt,
+                                                       recipient: "dco", records: DigestFixture.records(today: "2026-10-01")))
+        #expect(Self.flat(firstDay.text()).contains("On time this quarter, requests due since 1 October 2026: none due yet."))
+    }
+
+    /// Text with its line breaks and indents as single spaces, to find a wrapped sentence.
+    static func flat(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+    }
+
+    /// Point 3 of issue 15: each problem file with its first reason, under a heading in
+    /// plain words, in both parts (the JSON has them in `feeds`).
+    @Test func feedHealthListsEachProblemFileWithItsReason() throws {
+        let text = digest.text()
+        #expect(text.contains("Feeds needing attention (3)\n"))
+        #expect(text.contains("* [PART READ] la-cases (LA feed)\n"))
+        #expect(text.contains("  1 file rejected, 3 rows skipped.\n"))
+        #expect(Self.flat(text).contains("- 3 rows skipped in ehc-advice-2026-11-23.csv, first: line 42, column NHS No: fails"))
+        #expect(Self.flat(text).contains("- Rejected ehc-advice-2026-11-22.csv: line 1: no column maps to request_id"))
+        let html = digest.html()
+        #expect(html.contains(">Rejected ehc-advice-2026-11-22.csv: line 1: no column maps to request_id; add it under csv.columns</p>"))
+        #expect(html.contains(">PART READ</strong>"))
+        let object = try #require(JSONSerialization.jsonObject(with: Data(digest.json(id: "x").utf8)) as? [String: Any])
+        let feeds = try #require(object["feeds"] as? [[String: Any]])
+        #expect((feeds.first?["problems"] as? [[String: Any]])?.count == 2)
     }
 
     @Test func subjectSaysWhatMatters() {
-        #expect(digest.subject == "EHC Sync: 3 overdue, 2 due soon, 2 disputed, 3 open conflicts, 2 feeds failing or stale, 1 notice undelivered")
+        #expect(digest.subject == "EHC Sync: 3 overdue, 2 due soon, 2 disputed, 3 open conflicts, 3 feeds needing attention, 1 notice undelivered")
         let quiet = DigestBuilder.build(DigestInput(date: day("2026-11-23"), generatedAt: DigestFixture.generatedAt,
                                                     recipient: "dco", records: []))
         #expect(quiet.subject == "EHC Sync: nothing overdue")
@@ -102,7 +156,8 @@ import Testing
         #expect(object["recipient"] as? String == "dco")
         #expect(object["date"] as? String == "2026-11-23")
         let summary = try #require(object["summary"] as? [String: Any])
-        for key in ["open", "due_soon", "overdue", "disputed", "conflicts", "answered_on_time_pct_quarter"] {
+        for key in ["open", "due_soon", "overdue", "disputed", "conflicts", "answered_on_time_pct_quarter",
+                    "answered_on_time_pct_quarter_excluding_exceptions"] {
             #expect(summary[key] != nil, "summary lacks \(key)")
         }
         #expect(summary["answered_on_time_pct_quarter"] as? Double == 33.3)
@@ -165,18 +220,23 @@ import Testing
             #expect(!html.lowercased().contains(banned), "HTML has \(banned)")
         }
         #expect(html.contains("&lt;section F&gt; provision &amp; &quot;hours&quot;"))
-        // The summary paragraph comes before any table.
+        // The summary paragraph comes before any section, and there are no tables to
+        // scroll sideways on a phone: each item is a card.
         let body = try #require(html.range(of: "<body"))
         let p = try #require(html.range(of: "<p ", range: body.upperBound..<html.endIndex))
-        let table = try #require(html.range(of: "<table"))
-        #expect(p.lowerBound < table.lowerBound)
+        let section = try #require(html.range(of: "<h2"))
+        #expect(p.lowerBound < section.lowerBound)
+        #expect(!html.contains("<table"))
         #expect(html.contains("<meta charset=\"utf-8\">"))
+        #expect(html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))
     }
 
     @Test func textStartsWithTheSummary() {
         let lines = digest.text().split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines[0] == "EHC Sync digest for dco, Monday 23 November 2026")
-        #expect(lines[2].hasPrefix("3 requests overdue (1 with a reg 8(2) exception), 2 due soon, 2 disputed, 3 open conflicts."))
+        #expect(lines[0] == "EHC Sync digest, Monday 23 November 2026")
+        #expect(lines[1] == "For dco")
+        #expect(lines[3] == "3 requests overdue (1 with a reg 8(2) exception), 2 due soon, 2 disputed, 3")
+        #expect(lines[4] == "open conflicts.")
         #expect(!digest.text().contains(" \n"), "no line ends in spaces")
     }
 
@@ -185,8 +245,9 @@ import Testing
         input.rowLimit = 2
         let d = DigestBuilder.build(input)
         #expect(d.text().contains("… and 1 more: run `ehcsync advice list --state overdue` for all of them."))
-        let overdue = try #require(d.text().components(separatedBy: "\n\n").first { $0.hasPrefix("Overdue") })
-        #expect(overdue.split(separator: "\n").filter { $0.hasPrefix("R-") }.count == 2)
+        let text = d.text()
+        let start = try #require(text.range(of: "Overdue, oldest first (3)")), end = try #require(text.range(of: "Due soon (2)"))
+        #expect(text[start.upperBound..<end.lowerBound].split(separator: "\n").filter { $0.hasPrefix("* [OVERDUE") }.count == 2)
         let object = try #require(JSONSerialization.jsonObject(with: Data(d.json(id: "x").utf8)) as? [String: Any])
         #expect((object["overdue"] as? [String])?.count == 3)
     }
@@ -208,10 +269,10 @@ import Testing
         #expect(d.overdue.map(\.view.daysOverdue) == [7, 1])
         #expect(d.dueSoon.map(\.requestID) == ["C"])
         #expect(d.answered.map(\.requestID) == ["D"])
-        #expect(d.text().hasPrefix("EHC Sync digest for dco, \(words)\n"))
+        #expect(d.text().hasPrefix("EHC Sync digest, \(words)\n"))
         let object = try #require(JSONSerialization.jsonObject(with: Data(d.json(id: "x").utf8)) as? [String: Any])
         #expect(object["date"] as? String == date)
         #expect(object["answered_since"] as? String == date)
-        #expect(d.text().contains(today.adding(days: -7).description + "  "))
+        #expect(d.text().contains("Was due \(PlainWords.shortDate(today.adding(days: -7)))."))
     }
 }

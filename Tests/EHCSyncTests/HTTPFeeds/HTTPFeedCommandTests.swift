@@ -57,7 +57,8 @@ import Testing
             .digestInput(recipient: "dco", date: try #require(CivilDate(iso: "2026-03-10")), now: try TestPlace.timestamp(now))
         let feed = try #require(input.feeds.first { $0.name == "la-api" })
         #expect(feed.lastError == error)
-        let text = DigestBuilder.build(input).text()
+        // The text part wraps within 76 columns: read it with its line breaks as spaces.
+        let text = DigestBuilder.build(input).text().split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
         #expect(text.contains("la-api"))
         #expect(text.contains("HTTP 503 from \(CurlURL.redacted(peer.url("/"))) (page 1): maintenance; Retry-After 600 s"), "\(text)")
     }

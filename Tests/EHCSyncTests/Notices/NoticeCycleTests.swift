@@ -127,7 +127,7 @@ import Testing
         #expect(parsed["to"]?.contains("Zoë") == true)
         #expect(parsed["content_type"] == "multipart/alternative")
         #expect(parsed["plain"]?.contains("LA-1000") == true)
-        #expect(parsed["html"]?.contains("<table") == true)
+        #expect(parsed["html"]?.contains("<h2 ") == true && parsed["html"]?.contains("LA-1000") == true)
         #expect(parsed["defects"] == "0")
         #expect(!(try p.text(path)).contains("9990000018"), "no NHS number in a default digest")
     }

@@ -154,7 +154,10 @@ import Testing
         #expect(place.errorLists().contains { $0.hasSuffix("hand-errors.csv.errors.txt") })
         #expect(place.errorLists().contains { $0.hasSuffix("hand-broken.ndjson.errors.txt") })
         #expect(views.contains { $0.0.hasPrefix("ehcsync status --json") && $0.1.contains("\"row_errors\"") && $0.1.contains("[redacted]") })
-        #expect(received.contains { String(decoding: $0.data, as: UTF8.self).contains("EHC Sync digest for commissioner") })
+        #expect(received.contains { message in
+            let text = String(decoding: message.data, as: UTF8.self)
+            return text.contains("EHC Sync digest, ") && text.contains("For commissioner")
+        })
 
         let scan = PrivacyScan(nhsNumbers: day.nhsNumbers.union(Self.extraNumbers), names: day.names.union(Self.extraNames),
                                secrets: [Self.bearerToken, Self.failingToken, Self.basicPassword, credential, Self.smtpPassword,

@@ -154,7 +154,7 @@ import Testing
         // it stopped (the same margin the other way).
         let digests = Set(mail.compactMap { path -> String? in
             let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            return text.firstMatch(of: /EHC Sync digest for ([a-z-]+), (\w+ \d+ \w+ \d{4})/).map { "\($0.output.1) \($0.output.2)" }
+            return text.firstMatch(of: /EHC Sync digest, (\w+ \d+ \w+ \d{4})\s+For ([a-z-]+)/).map { "\($0.output.2) \($0.output.1)" }
         })
         let london = TimeZone(identifier: "Europe/London") ?? .gmt
         func digestDays(before end: Timestamp) -> Set<String> {

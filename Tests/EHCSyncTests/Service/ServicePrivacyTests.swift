@@ -24,7 +24,7 @@ extension ServiceLifecycleTests {
         try Data(Self.testToken.utf8).write(to: URL(fileURLWithPath: dir + "/webhook-secret"))
         try Data((Self.testPassword + "\n").utf8).write(to: URL(fileURLWithPath: dir + "/smtp-password"))
         var config = try String(contentsOfFile: demo.configPath, encoding: .utf8)
-        config = config.replacingOccurrences(of: "dco: { channels: [dco-mail] }", with: "dco: { channels: [dco-mail, dco-hook] }")
+        config = config.replacingOccurrences(of: "channels: [dco-mail] }", with: "channels: [dco-mail, dco-hook] }")
             .replacingOccurrences(of: "commissioner: { channels: [icb-mail] }", with: "commissioner: { channels: [icb-mail, icb-smtp] }")
         config += """
               dco-hook: { webhook: { url: "http://127.0.0.1:9/ehc", secret_file: "\(dir)/webhook-secret" } }
