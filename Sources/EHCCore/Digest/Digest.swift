@@ -97,8 +97,8 @@ public struct Digest: Sendable {
     var notes: [String] {
         ["On-time rate: requests answered on or before their statutory due date (6 weeks from receipt), divided by "
             + "the requests, not cancelled, that fell due on the days named. Late means answered late or not yet "
-            + "answered. Excluding reg 8(2) exceptions leaves out the late requests that have one. `ehcsync report` "
-            + "gives the same figures for any days.",
+            + "answered. Excluding reg 8(2) exceptions leaves out the late requests that have one. EHC Sync's report "
+            + "(ehcsync report) gives the same figures for any days.",
          includeIdentifiers
             ? "This message names children. Keep it inside the secure network."
             : "Children are not named in this message: use the request or case reference to find a record.",

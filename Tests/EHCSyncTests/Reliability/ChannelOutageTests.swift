@@ -92,13 +92,23 @@ import Testing
 
             """)
         try place.drop("cases.csv", into: "la-cases", Self.requests)
-        func sync(_ now: Timestamp) throws {
+        /// One `sync`; its exit code, which must be a delivery outcome (0, 75 or 1).
+        func sync(_ now: Timestamp) throws -> Int32 {
             let run = try EHCSyncBinary.run(["sync", "--config", place.configPath, "--now", now.description])
-            guard run.status == 0 else { throw TestFailure("sync at \(now) failed: \(run)") }
+            guard [0, 1, 75].contains(run.status) else { throw TestFailure("sync at \(now) failed: \(run)") }
+            return run.status
         }
-        // Monday evening, all up: Monday's notices go out.
-        try sync(try TestPlace.timestamp("2026-03-09T22:00:00Z"))
+        /// SPEC §9: 1 when a message tried in this run finally failed, else 75 when one
+        /// tried is left to retry, else 0.
+        func expectedExit(_ messages: [Message], before: [Int64: Message]) -> Int32 {
+            let tried = messages.filter { $0.attempts > (before[$0.id]?.attempts ?? 0) }
+            if tried.contains(where: { $0.status == "failed" }) { return 1 }
+            return tried.contains { $0.status == "pending" } ? 75 : 0
+        }
+        // Monday evening, all up but the dead channels: Monday's notices go out.
+        let mondayExit = try sync(try TestPlace.timestamp("2026-03-09T22:00:00Z"))
         let monday = try Self.messages(place)
+        #expect(mondayExit == expectedExit(monday, before: [:]) && mondayExit == 75, "the dead channels' messages wait to be retried")
         #expect(!monday.isEmpty && monday.allSatisfy { $0.status == "sent" || $0.channel.hasSuffix("-dead") },
                 "Monday's notices delivered while all was up")
 
@@ -142,9 +152,10 @@ import Testing
             let hour = Double(minute) / 60
             try apply(fault(at: hour))
             if minute == 12 * 60 + 5 { try place.drop("dispute.csv", into: "la-cases", Self.dispute) }
-            try sync(now)
+            let exit = try sync(now)
             runs += 1
             let messages = try Self.messages(place)
+            #expect(exit == expectedExit(messages, before: previous), "sync at \(now) exited \(exit)")
             // What the webhook receiver saw in this run, by id.
             let received = hook.received
             let seenNow = received.dropFirst(hookSeen).compactMap { $0["id"] as? String }
