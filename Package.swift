@@ -24,10 +24,13 @@ let package = Package(
         .target(name: "EHCCore"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLiteConfig", providers: [.apt(["libsqlite3-dev"])]),
+        // zlib inflates a workbook's parts (`format: xlsx`); the zip container around them is
+        // read by EHCSync's ZipArchive, which bounds every read by the entry's own sizes.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "EHCSync",
             dependencies: [
-                "EHCCore", "CCurl", "CSQLiteConfig",
+                "EHCCore", "CCurl", "CSQLiteConfig", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
