@@ -58,7 +58,7 @@ let package = Package(
         // What each fuzz target checks of one input, in libraries so that the tests replay
         // saved findings through exactly the code the fuzzer ran.
         .target(name: "EHCCoreFuzzing", dependencies: ["EHCCore"]),
-        .target(name: "EHCSyncFuzzing", dependencies: ["EHCSync"]),
+        .target(name: "EHCSyncFuzzing", dependencies: ["EHCSync", "CZlib"]),
         .systemLibrary(name: "CLibFuzzer"),
         .executableTarget(name: "ehcsync-fuzz", dependencies: ["EHCCoreFuzzing", "EHCSyncFuzzing", "CLibFuzzer"]),
         .testTarget(name: "EHCCoreTests", dependencies: ["EHCCore", "EHCCoreFuzzing"], resources: [.copy("Fixtures")]),

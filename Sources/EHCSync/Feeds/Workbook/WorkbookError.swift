@@ -2,16 +2,16 @@
 /// such sheet, larger than `xlsx.max_bytes` unpacked, damaged, or not well-formed XML.
 /// Nothing of the file is applied; the message is written beside it in `rejected/`,
 /// saying what would fix it where that can be told.
-struct WorkbookError: Error, Equatable, CustomStringConvertible {
-    var message: String
+public struct WorkbookError: Error, Equatable, CustomStringConvertible {
+    public var message: String
 
-    init(_ message: String) { self.message = message }
+    public init(_ message: String) { self.message = message }
 
-    var description: String { message }
+    public var description: String { message }
 
     /// The message as a sentence of its own, for `NAME.error.txt`: one that goes on
     /// from the file's name (`is not an .xlsx workbook …`) starts "the file".
-    var reason: String {
+    public var reason: String {
         let continuesName = ["is ", "has ", "unpacks ", "cannot ", "declares "].contains { message.hasPrefix($0) }
         return continuesName ? "the file " + message : message
     }

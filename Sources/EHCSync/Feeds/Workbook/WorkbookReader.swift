@@ -13,17 +13,22 @@ import Foundation
 ///
 /// Every fault of the whole file is a `WorkbookError` whose message completes "NAME …"
 /// (`is not an .xlsx workbook …`, `has no sheet named 'Cases' …`).
-struct WorkbookReader {
+public struct WorkbookReader {
     /// The sheet to read, by name (exactly, else ignoring case); `nil` for the first worksheet.
-    var sheet: String?
+    public var sheet: String?
     /// The most the workbook may unpack to, in bytes (`xlsx.max_bytes`).
-    var maxBytes: Int
+    public var maxBytes: Int
+
+    public init(sheet: String? = nil, maxBytes: Int) {
+        self.sheet = sheet
+        self.maxBytes = maxBytes
+    }
 
     static let officeDocument = "officeDocument"
 
     /// Reads the file at `path`, handing each record to `emit` in sheet order. Errors
     /// thrown by `emit` stop the read and are rethrown as they are.
-    func read(path: String, emit: @escaping (DecodedRecord) throws -> Void) throws {
+    public func read(path: String, emit: @escaping (DecodedRecord) throws -> Void) throws {
         let archive = try ZipArchive(path: path)
         if archive.declaredSize > Int64(maxBytes) { throw ExpansionBudget.exceeded(limit: maxBytes) }
         let budget = ExpansionBudget(limit: maxBytes)
