@@ -24,10 +24,13 @@ let package = Package(
         .target(name: "EHCCore"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLiteConfig", providers: [.apt(["libsqlite3-dev"])]),
+        // zlib inflates a workbook's parts (`format: xlsx`); the zip container around them is
+        // read by EHCSync's ZipArchive, which bounds every read by the entry's own sizes.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "EHCSync",
             dependencies: [
-                "EHCCore", "CCurl", "CSQLiteConfig",
+                "EHCCore", "CCurl", "CSQLiteConfig", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
@@ -55,7 +58,7 @@ let package = Package(
         // What each fuzz target checks of one input, in libraries so that the tests replay
         // saved findings through exactly the code the fuzzer ran.
         .target(name: "EHCCoreFuzzing", dependencies: ["EHCCore"]),
-        .target(name: "EHCSyncFuzzing", dependencies: ["EHCSync"]),
+        .target(name: "EHCSyncFuzzing", dependencies: ["EHCSync", "CZlib"]),
         .systemLibrary(name: "CLibFuzzer"),
         .executableTarget(name: "ehcsync-fuzz", dependencies: ["EHCCoreFuzzing", "EHCSyncFuzzing", "CLibFuzzer"]),
         .testTarget(name: "EHCCoreTests", dependencies: ["EHCCore", "EHCCoreFuzzing"], resources: [.copy("Fixtures")]),

@@ -4,7 +4,7 @@ import Foundation
 
 /// The fuzz targets, by the name `EHCSYNC_FUZZ_TARGET` gives.
 enum FuzzTarget: String, CaseIterable {
-    case csv, json, dates, config
+    case csv, json, dates, config, xlsx
 
     /// The properties the input breaks; empty when the code behaved.
     func check(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
@@ -13,6 +13,7 @@ enum FuzzTarget: String, CaseIterable {
         case .json: JSONFuzzTarget.check(bytes)
         case .dates: DateFuzzTarget.check(bytes)
         case .config: ConfigFuzzTarget.check(bytes)
+        case .xlsx: XLSXFuzzTarget.check(bytes)
         }
     }
 

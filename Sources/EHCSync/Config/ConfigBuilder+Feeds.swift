@@ -2,10 +2,10 @@ import EHCCore
 import Foundation
 import Yams
 
-/// `feeds:` — each feed's identity, transport and defaults. The csv/json mapping
+/// `feeds:` — each feed's identity, transport and defaults. The csv/json/xlsx mapping
 /// block is in `ConfigBuilder+FieldMapping.swift`.
 extension ConfigBuilder {
-    static let feedKeys = ["name", "role", "every", "defaults", "folder", "http", "format", "csv", "json"]
+    static let feedKeys = ["name", "role", "every", "defaults", "folder", "http", "format", "csv", "json", "xlsx"]
 
     /// All feeds, or `nil` when any feed has an issue (all are still checked).
     func feeds(_ top: ConfigFields) -> [FeedConfig]? {
@@ -48,7 +48,7 @@ extension ConfigBuilder {
         let name = feedName(fields)
         let role = reader.requiredChoice(fields, "role", Role.self, hint: "write role: la or role: provider")
         let every = reader.duration(fields, "every", default: 300)
-        let format = reader.requiredChoice(fields, "format", FeedFormat.self, hint: "write format: csv, json or ndjson")
+        let format = reader.requiredChoice(fields, "format", FeedFormat.self, hint: "write format: csv, json, ndjson or xlsx")
         let defaults = feedDefaults(fields, role: role)
         let transport = transport(fields, format: format)
         let mapping = fieldMapping(fields, format: format, role: role)
@@ -108,6 +108,11 @@ extension ConfigBuilder {
         case let (folder?, nil):
             return folderFeed(folder, format: format).map(FeedTransport.folder)
         case let (nil, http?):
+            if format == .xlsx {
+                reader.report(http.keyLine, http.path,
+                              "format: xlsx is read from drop folders only: write folder: (an endpoint serves json, ndjson or csv)")
+                return nil
+            }
             return httpFeed(http).map(FeedTransport.http)
         }
     }
@@ -159,17 +164,23 @@ extension ConfigBuilder {
         let auth = httpAuth(fields)
         let caFile = fields["ca_file"].flatMap(secretPath)
         let timeout = reader.int(fields, "timeout_seconds", default: 30, minimum: 1, maximum: 3600)
-        var maxBytes = 50_000_000
-        if let sizeEntry = fields["max_bytes"], let written = reader.text(sizeEntry) {
-            switch ByteSizeText.bytes(written) {
-            case .success(let bytes): maxBytes = bytes
-            case .failure(let problem): reader.report(sizeEntry.line, sizeEntry.path, problem.message)
-            }
-        }
+        let maxBytes = byteSize(fields, "max_bytes", default: 50_000_000)
         let pin = pinnedPublicKey(fields)
         guard let url, let auth else { return nil }
         return HTTPFeedConfig(url: url, sinceParam: sinceParam, auth: auth, caFile: caFile, timeoutSeconds: timeout,
                               maxBytes: maxBytes, allowInsecureHTTP: insecure, pinnedPublicKey: pin)
+    }
+
+    /// A size such as `50MB` (`ByteSizeText`), or `defaultBytes` when not written or
+    /// wrong (a wrong one is reported).
+    func byteSize(_ fields: ConfigFields, _ key: String, default defaultBytes: Int) -> Int {
+        guard let sizeEntry = fields[key], let written = reader.text(sizeEntry) else { return defaultBytes }
+        switch ByteSizeText.bytes(written) {
+        case .success(let bytes): return bytes
+        case .failure(let problem):
+            reader.report(sizeEntry.line, sizeEntry.path, problem.message)
+            return defaultBytes
+        }
     }
 
     /// A required `url` for HTTP(S), checked by `EndpointRule`.

@@ -1,13 +1,15 @@
 import EHCCore
 import Foundation
 
-/// A feed's `csv:` or `json:` block: how local names and values map onto SPEC §3.
-/// CSV feeds write it under `csv:`; JSON and NDJSON feeds under `json:` (our
+/// A feed's `csv:`, `json:` or `xlsx:` block: how local names and values map onto
+/// SPEC §3. CSV feeds write it under `csv:`; JSON and NDJSON feeds under `json:` (our
 /// documented extension of §8, without `encoding` and `delimiter`, since JSON is
-/// always UTF-8 and has no delimiter).
+/// always UTF-8 and has no delimiter); workbooks under `xlsx:` (SPEC §7), with `sheet`
+/// and `max_bytes` in place of `encoding` and `delimiter`.
 extension ConfigBuilder {
     static let csvKeys = ["encoding", "delimiter", "date_format", "timestamp_format", "columns", "values"]
     static let jsonKeys = ["date_format", "timestamp_format", "columns", "values"]
+    static let xlsxKeys = ["sheet", "date_format", "timestamp_format", "columns", "values", "max_bytes"]
 
     /// Canonical encoding names by every spelling accepted (compared lower-cased).
     static let encodings: [String: String] = [
@@ -16,45 +18,78 @@ extension ConfigBuilder {
         "iso-8859-1": "iso-8859-1", "iso8859-1": "iso-8859-1", "latin1": "iso-8859-1",
     ]
 
-    /// The mapping for a feed of `format`, or `nil` when its block has issues. A
-    /// block written for the other kind of format is reported, saying which to write.
-    func fieldMapping(_ feed: ConfigFields, format: FeedFormat?, role: Role?) -> FieldMapping? {
-        let csv = feed["csv"], json = feed["json"]
-        switch format {
-        case .csv?:
-            if let json {
-                reader.report(json.keyLine, json.path, "format is csv: write this mapping under csv:, not json:")
-                return nil
+    /// Which mapping block a format reads.
+    enum MappingBlock: String, CaseIterable {
+        case csv, json, xlsx
+
+        init(_ format: FeedFormat) {
+            switch format {
+            case .csv: self = .csv
+            case .json, .ndjson: self = .json
+            case .xlsx: self = .xlsx
             }
-            return csv.map { mapping($0, isCSV: true, role: role) } ?? FieldMapping()
-        case let jsonFormat?:
-            if let csv {
-                reader.report(csv.keyLine, csv.path,
-                              "format is \(jsonFormat.rawValue): write this mapping under json: (csv: is only for format: csv)")
-                return nil
+        }
+
+        var keys: [String] {
+            switch self {
+            case .csv: ConfigBuilder.csvKeys
+            case .json: ConfigBuilder.jsonKeys
+            case .xlsx: ConfigBuilder.xlsxKeys
             }
-            return json.map { mapping($0, isCSV: false, role: role) } ?? FieldMapping()
-        case nil:
-            // Format missing or wrong (already reported): still check whatever is written.
-            _ = csv.map { mapping($0, isCSV: true, role: role) }
-            _ = json.map { mapping($0, isCSV: false, role: role) }
-            return nil
+        }
+
+        /// The formats that read this block, for messages.
+        var formats: String {
+            switch self {
+            case .csv: "format: csv"
+            case .json: "format: json or ndjson"
+            case .xlsx: "format: xlsx"
+            }
         }
     }
 
-    /// One `csv:` or `json:` block.
-    func mapping(_ entry: ConfigEntry, isCSV: Bool, role: Role?) -> FieldMapping? {
-        let accepted = isCSV ? Self.csvKeys : Self.jsonKeys + ["encoding", "delimiter"]
+    /// The mapping for a feed of `format`, or `nil` when its block has issues. A block
+    /// written for another kind of format is reported, saying which to write.
+    func fieldMapping(_ feed: ConfigFields, format: FeedFormat?, role: Role?) -> FieldMapping? {
+        guard let format else {
+            // Format missing or wrong (already reported): still check whatever is written.
+            for block in MappingBlock.allCases { _ = feed[block.rawValue].map { mapping($0, block: block, role: role) } }
+            return nil
+        }
+        let wanted = MappingBlock(format)
+        var misplaced = false
+        for block in MappingBlock.allCases where block != wanted {
+            guard let entry = feed[block.rawValue] else { continue }
+            let message = block == .csv && wanted == .json
+                ? "format is \(format.rawValue): write this mapping under json: (csv: is only for format: csv)"
+                : "format is \(format.rawValue): write this mapping under \(wanted.rawValue):, not \(block.rawValue): (\(block.rawValue): is only for \(block.formats))"
+            reader.report(entry.keyLine, entry.path, message)
+            misplaced = true
+        }
+        if misplaced { return nil }
+        return feed[wanted.rawValue].map { mapping($0, block: wanted, role: role) } ?? FieldMapping()
+    }
+
+    /// One `csv:`, `json:` or `xlsx:` block.
+    func mapping(_ entry: ConfigEntry, block: MappingBlock, role: Role?) -> FieldMapping? {
+        let isCSV = block == .csv
+        let accepted = block == .csv ? block.keys : block.keys + ["encoding", "delimiter"]
         guard let fields = reader.fields(entry, allowed: accepted) else { return nil }
         var complete = true
         var mapping = FieldMapping()
         if !isCSV {
             for key in ["encoding", "delimiter"] {
                 guard let misplaced = fields[key] else { continue }
-                reader.report(misplaced.keyLine, misplaced.path,
-                              "\(key) applies only to csv: feeds (JSON is always UTF-8); remove it")
+                let why = block == .json ? "JSON is always UTF-8" : "a workbook's text is always Unicode, in cells"
+                reader.report(misplaced.keyLine, misplaced.path, "\(key) applies only to csv: feeds (\(why)); remove it")
                 complete = false
             }
+        }
+        if block == .xlsx {
+            if fields["sheet"] != nil {
+                if let sheet = reader.nonEmptyText(fields, "sheet") { mapping.sheet = sheet } else { complete = false }
+            }
+            mapping.maxExpandedBytes = byteSize(fields, "max_bytes", default: FieldMapping.defaultMaxExpandedBytes)
         }
         if isCSV, let encodingEntry = fields["encoding"] {
             if let written = reader.nonEmptyText(fields, "encoding") {

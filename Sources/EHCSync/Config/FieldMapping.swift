@@ -2,7 +2,7 @@ import EHCCore
 
 /// How one feed's local vocabulary maps onto SPEC §3: column or key names, local
 /// values for the enum fields, text encoding and date format. Written under `csv:`
-/// for CSV feeds and `json:` for JSON/NDJSON feeds.
+/// for CSV feeds, `json:` for JSON/NDJSON feeds and `xlsx:` for workbooks.
 public struct FieldMapping: Sendable, Equatable {
     /// `utf-8`, `windows-1252` or `iso-8859-1` (aliases are normalised by the loader).
     public var encoding: String
@@ -20,10 +20,19 @@ public struct FieldMapping: Sendable, Equatable {
     /// Canonical field (`status`, `service`, `exception`, `dispute`) → local value →
     /// canonical value. Targets are checked against EHCCore's enums by the loader.
     public var values: [CanonicalField: [String: String]]
+    /// Workbooks: the sheet to read by name (`xlsx.sheet`); `nil` reads the first worksheet.
+    public var sheet: String?
+    /// Workbooks: the most the .xlsx may unpack to, in bytes (`xlsx.max_bytes`), so a zip
+    /// bomb is rejected rather than unpacked.
+    public var maxExpandedBytes: Int
+
+    /// `xlsx.max_bytes` when not written: 200 MB (SPEC §7).
+    public static let defaultMaxExpandedBytes = 200_000_000
 
     public init(
         encoding: String = "utf-8", delimiter: UInt8 = UInt8(ascii: ","), dateFormat: String? = nil,
-        timestampFormat: String? = nil, columns: [CanonicalField: String] = [:], values: [CanonicalField: [String: String]] = [:]
+        timestampFormat: String? = nil, columns: [CanonicalField: String] = [:], values: [CanonicalField: [String: String]] = [:],
+        sheet: String? = nil, maxExpandedBytes: Int = FieldMapping.defaultMaxExpandedBytes
     ) {
         self.encoding = encoding
         self.delimiter = delimiter
@@ -31,6 +40,8 @@ public struct FieldMapping: Sendable, Equatable {
         self.timestampFormat = timestampFormat
         self.columns = columns
         self.values = values
+        self.sheet = sheet
+        self.maxExpandedBytes = maxExpandedBytes
     }
 
     /// The fields whose local values may be translated, because their canonical

@@ -125,7 +125,7 @@ public struct FolderFeed {
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: file.name, seed: mappingSeed) { rowError in
                     if firstRowError == nil { firstRowError = rowError.description }
                     if errors == nil { errors = try ErrorsFile(finalPath: errorsPath, header: "# \(feed.name): rows of \(file.name.escapingControlCharacters) that were skipped; the other rows were applied") }
-                    try errors?.append(rowError.description)
+                    try errors?.append(Self.listed(rowError, format: feed.format))
                 }
                 let store = self.db
                 let progress = progressSink(name: file.name, size: size)
@@ -306,6 +306,9 @@ public struct FolderFeed {
                        chunkRead: ((Int64) -> Void)? = nil, _ body: (DecodedRecord) throws -> Void) throws -> String? {
         var decoder: any RecordDecoder
         switch format {
+        case .xlsx:
+            try decodeWorkbook(source, mapping: csv, body)
+            return nil
         case .csv:
             decoder = CSVDecoder(delimiter: csv.delimiter, encoding: TextEncoding(rawValue: csv.encoding) ?? .utf8,
                                  rowFilter: rowFilter)
@@ -332,6 +335,32 @@ public struct FolderFeed {
         } catch let e as LayoutError {
             throw WholeFileError(message: e.message)
         }
+    }
+}
+
+extension FolderFeed {
+    /// Reads a workbook's sheet (`WorkbookReader`) as the CSV decoder reads a file, with
+    /// the same whole-file faults.
+    static func decodeWorkbook(_ source: Body, mapping: FieldMapping, _ body: (DecodedRecord) throws -> Void) throws {
+        guard case .file(let path) = source else {
+            throw WholeFileError(message: "a workbook is read from a drop folder's file, not from an HTTP answer")
+        }
+        let reader = WorkbookReader(sheet: mapping.sheet, maxBytes: mapping.maxExpandedBytes)
+        do {
+            try withoutActuallyEscaping(body) { emit in try reader.read(path: path, emit: emit) }
+        } catch let e as WorkbookError {
+            throw WholeFileError(message: e.reason)
+        } catch let e as LayoutError {
+            throw WholeFileError(message: e.message.replacingOccurrences(of: "csv.columns", with: "xlsx.columns"))
+        }
+    }
+
+    /// A row error as the errors list shows it: a workbook's rows by the number Excel
+    /// shows beside them (`row 5: …`), a text file's by line (`line 5: …`).
+    static func listed(_ error: RowError, format: FeedFormat) -> String {
+        let text = error.description
+        guard format == .xlsx, text.hasPrefix("line ") else { return text }
+        return "row " + text.dropFirst("line ".count)
     }
 }
 

@@ -227,6 +227,8 @@ public struct HTTPFeed {
         case .json: "application/json"
         case .ndjson: "application/x-ndjson, application/json;q=0.5"
         case .csv: "text/csv"
+        // Not reached: the config takes workbooks from drop folders only.
+        case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         }
     }
 }

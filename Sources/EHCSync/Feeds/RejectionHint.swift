@@ -12,7 +12,7 @@ enum RejectionHint {
     /// A reason to reject a file declared as text (`csv`, `json`, `ndjson`) that is a
     /// workbook, before decoding it as text; `nil` when it is not one.
     static func workbookWhereTextWasDeclared(path: String, format: FeedFormat) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        guard format != .xlsx, let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
         if head == zipMagic {
@@ -43,7 +43,7 @@ enum RejectionHint {
     /// Why a file in a drop folder is never taken, with the fix where one is clear.
     static func strayReason(name: String, pattern: String, format: FeedFormat) -> String {
         let ext = (name as NSString).pathExtension.lowercased()
-        if (ext == "xlsx" || ext == "xls" || ext == "xlsm"), format.rawValue != "xlsx" {
+        if ext == "xlsx" || ext == "xls" || ext == "xlsm", format != .xlsx {
             return "an Excel workbook (.\(ext)) in a feed that reads \(format.rawValue) files (\(pattern)): "
                 + "save it as CSV, or add a feed with format: xlsx for it"
         }

@@ -82,7 +82,7 @@ struct ConfigErrorFixture: Sendable, CustomTestStringConvertible {
             .init(7, "feeds[0].role", "must be la or provider, not 'council'"),
             .init(8, "feeds[0].every", "'soon' is not a duration"),
             .init(9, "feeds[0].folder.ready", "must be stable or marker"),
-            .init(10, "feeds[0].format", "must be csv, json or ndjson, not 'xml'"),
+            .init(10, "feeds[0].format", "must be csv, json, ndjson or xlsx, not 'xml'"),
             .init(15, "feeds[1].http.max_bytes", "'lots' is not a size"),
             .init(17, "feeds[1].csv", "write this mapping under json:"),
             .init(19, "notices.digest.at", "24-hour time"),
