@@ -107,29 +107,11 @@ extension ConfigBuilder {
         if isCSV, let delimiterEntry = fields["delimiter"] {
             if let byte = delimiter(delimiterEntry) { mapping.delimiter = byte } else { complete = false }
         }
-        if let formatEntry = fields["date_format"] {
-            if let written = reader.nonEmptyText(fields, "date_format") {
-                switch DateFormatRule.tokens(written) {
-                case .success: mapping.dateFormat = written
-                case .failure(let problem):
-                    reader.report(formatEntry.line, formatEntry.path, problem.message)
-                    complete = false
-                }
-            } else {
-                complete = false
-            }
+        if fields["date_format"] != nil {
+            if let written = pattern(fields, "date_format", timestamp: false) { mapping.dateFormat = written } else { complete = false }
         }
-        if let formatEntry = fields["timestamp_format"] {
-            if let written = reader.nonEmptyText(fields, "timestamp_format") {
-                switch DateFormatRule.tokens(written, timestamp: true) {
-                case .success: mapping.timestampFormat = written
-                case .failure(let problem):
-                    reader.report(formatEntry.line, formatEntry.path, problem.message)
-                    complete = false
-                }
-            } else {
-                complete = false
-            }
+        if fields["timestamp_format"] != nil {
+            if let written = pattern(fields, "timestamp_format", timestamp: true) { mapping.timestampFormat = written } else { complete = false }
         }
         if let columnsEntry = fields["columns"] {
             if let columns = columns(columnsEntry) { mapping.columns = columns } else { complete = false }
@@ -138,6 +120,18 @@ extension ConfigBuilder {
             if let values = values(valuesEntry, role: role) { mapping.values = values } else { complete = false }
         }
         return complete ? mapping : nil
+    }
+
+    /// A `date_format` or `timestamp_format` as written, or nil with the problem reported
+    /// at its line (`DateFormatRule` says what is wrong).
+    func pattern(_ fields: ConfigFields, _ key: String, timestamp: Bool) -> String? {
+        guard let entry = fields[key], let written = reader.nonEmptyText(fields, key) else { return nil }
+        switch DateFormatRule.tokens(written, timestamp: timestamp) {
+        case .success: return written
+        case .failure(let problem):
+            reader.report(entry.line, entry.path, problem.message)
+            return nil
+        }
     }
 
     /// One ASCII byte; `tab` and the two characters `\t` mean a tab (a YAML
