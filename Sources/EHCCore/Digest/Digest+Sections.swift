@@ -113,7 +113,11 @@ extension Digest {
         case .failing: (flag, tone) = ("FAILING", .urgent)
         case .stale: (flag, tone) = ("SILENT", .urgent)
         case .degraded: (flag, tone) = ("PART READ", .warning)
-        case .ok, .never: (flag, tone) = ("FILES NOT TAKEN", .warning)
+        case .ok, .never:
+            // Read cleanly now, but files since the last digest were rejected or part read,
+            // or files lie in its folder that it never takes.
+            let partRead = f.problems.contains { $0.kind != .ignored }
+            (flag, tone) = (partRead ? "PART READ" : "FILES NOT TAKEN", .warning)
         }
         var lines = ["Last read " + (f.lastSuccessAt.map { PlainWords.localTimestamp($0, in: timeZone) } ?? "never") + "."]
         if f.consecutiveFailures > 0 {
@@ -134,7 +138,7 @@ extension Digest {
             }
         }
         if f.problems.count > shown {
-            details.append("… and \(f.problems.count - shown) more: run `ehcsync status` for all of them.")
+            details.append("… and \(f.problems.count - shown) more: ehcsync status lists them all.")
         }
         return DisplayCard(flag: flag, tone: tone, title: "\(f.name) (\(f.role == .la ? "LA" : "provider") feed)", lines: lines,
                            details: details)

@@ -37,9 +37,10 @@ public struct DigestFeed: Sendable, Equatable {
         self.problems = problems
     }
 
-    /// Failing, stale and degraded feeds, and feeds with files they never take, are the
-    /// ones a person must look at.
-    public var needsAttention: Bool { (state != .ok && state != .never) || ignoredFiles > 0 }
+    /// Failing, stale and degraded feeds, feeds with files they never take, and feeds
+    /// with problem files in the window asked (a bad export between two digests) are
+    /// the ones a person must look at.
+    public var needsAttention: Bool { (state != .ok && state != .never) || ignoredFiles > 0 || !problems.isEmpty }
 
     /// The object of `status --json`'s `feeds` array.
     public var json: String {

@@ -52,6 +52,10 @@ import Testing
         let feed = try #require(input.feeds.first)
         #expect(feed.problems.map(\.file) == ["broken.csv", "rows.csv"])
         #expect(feed.state == .ok)
+        // The digest a DCO reads names each file and its first reason.
+        let text = DigestBuilder.build(input).text()
+        #expect(text.contains("broken.csv") && text.contains("missing required columns"), "\(text)")
+        #expect(text.contains("rows.csv") && text.contains("line 3: nhs_number"), "\(text)")
     }
 
     @Test func aWorkbookBesideCSVFilesIsCountedAndLoggedOnceWithItsFix() async throws {
