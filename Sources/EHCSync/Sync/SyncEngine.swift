@@ -207,10 +207,14 @@ extension AppConfig {
 
     public var timeZone: TimeZone { TimeZone(identifier: timeZoneIdentifier) ?? .gmt }
 
-    /// The core's mapping for one feed.
+    /// The core's mapping for one feed, with a cache of local hours' offsets of its own
+    /// for the poll it is made for.
     public func recordMapping(for feed: FeedConfig) -> RecordMapping {
-        RecordMapping(role: feed.role, columns: feed.mapping.columns, values: feed.mapping.values, defaults: feed.defaults,
-                      datePattern: feed.mapping.dateFormat.flatMap { DatePattern($0) },
-                      timestampPattern: feed.mapping.timestampFormat.flatMap { DatePattern(timestamp: $0) }, timeZone: timeZone)
+        var mapping = RecordMapping(role: feed.role, columns: feed.mapping.columns, values: feed.mapping.values, defaults: feed.defaults,
+                                    datePattern: feed.mapping.dateFormat.flatMap { DatePattern($0) },
+                                    timestampPattern: feed.mapping.timestampFormat.flatMap { DatePattern(timestamp: $0) },
+                                    timeZone: timeZone)
+        mapping.offsetCache = LocalOffsetCache()
+        return mapping
     }
 }
