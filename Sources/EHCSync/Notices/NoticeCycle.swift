@@ -70,7 +70,7 @@ public struct NoticeCycle {
         let items = try AdviceQuery.list(db, rules: config.adviceRules, today: today, dueSoonDays: config.notices.dueSoonDays)
         let conflicts = try ConflictQuery.list(db, includeResolved: false)
         let recorded = try db.read { db in Set(try String.fetchAll(db, sql: "SELECT key FROM notice_item")) }
-        let planned = NoticePlanner(policy: policy, rules: config.adviceRules).plan(
+        let planned = NoticePlanner(policy: policy, rules: config.adviceRules).planSideBySide(
             records: items.map { ($0.state, $0.view) },
             conflicts: conflicts.compactMap { c in ConflictKind(rawValue: c.kind).map { OpenConflict(id: c.id, kind: $0, requestID: c.requestID) } },
             recorded: recorded, today: today)
