@@ -435,9 +435,11 @@ public final class ObservationApplier {
     }
 
     func storedConflicts(_ requestID: String) throws -> [ConflictRef] {
-        let stmt = try db.cachedStatement(sql: "SELECT id, key, status, fingerprint FROM conflict WHERE request_id = ?")
-        return try Row.fetchAll(stmt, arguments: [requestID]).map {
-            ConflictRef(id: $0[0], key: $0[1], isOpen: ($0[2] as String) == "open", fingerprint: $0[3])
+        let stmt = try db.cachedStatement(sql: "SELECT id, kind, key, status, fingerprint FROM conflict WHERE request_id = ?")
+        return try Row.fetchAll(stmt, arguments: [requestID]).compactMap { row in
+            ConflictKind(rawValue: row[1]).map {
+                ConflictRef(id: row[0], kind: $0, key: row[2], isOpen: (row[3] as String) == "open", fingerprint: row[4])
+            }
         }
     }
 

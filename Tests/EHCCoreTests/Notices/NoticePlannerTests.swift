@@ -136,4 +136,22 @@ import Testing
         }
         #expect(slices + planner.immediateNotices(records: records, conflicts: [], recorded: []) == whole)
     }
+
+    /// An item the ledger kept from an earlier cycle gets back the reason its planner
+    /// gave it, from its kind, its key and its conflict: reminders at each offset,
+    /// escalations at each level, immediate conflicts and disputes.
+    @Test(arguments: ["2026-10-29", "2026-11-05", "2026-11-10", "2026-11-13", "2026-11-26", "2026-12-20"])
+    func aRecordedItemsReasonIsThePlannersReason(today: String) {
+        let (s, v) = record(extra: [.dispute: "open", .dispute_reason: "wrong child"], today: today)
+        let conflicts = [OpenConflict(id: 3, kind: .cancelled_while_active, requestID: "R1"),
+                         OpenConflict(id: 4, kind: .advice_not_received, requestID: "R1")]
+        let items = plan([(s, v)], conflicts: conflicts, today: today).filter { !$0.isSuppressed }
+        #expect(!items.isEmpty)
+        for item in items {
+            let kind = conflicts.first { $0.id == item.conflictID }?.kind
+            #expect(NoticeReason(recorded: item.kind, key: item.key, conflictKind: kind, daysOverdue: v.daysOverdue) == item.reason,
+                    "\(item.key)")
+        }
+    }
 }
+
