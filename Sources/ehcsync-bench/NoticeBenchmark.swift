@@ -50,7 +50,7 @@ struct NoticeBenchmark {
             conflictsTo: ["dco"], disputesTo: ["dco"],
             teams: [.init(name: "salt-team", match: [.service: "salt"])], fallback: "dco")
         t = ContinuousClock.now
-        let planned = NoticePlanner(policy: policy, rules: rules).plan(records: records, conflicts: [], recorded: [], today: today)
+        let planned = NoticePlanner(policy: policy, rules: rules).planSideBySide(records: records, conflicts: [], recorded: [], today: today)
         let plan = seconds(since: t)
 
         t = ContinuousClock.now

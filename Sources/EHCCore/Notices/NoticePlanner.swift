@@ -1,5 +1,3 @@
-import Foundation
-import Synchronization
 
 /// One item a recipient should hear about, once ever (its `key` is recorded).
 public struct PlannedNotice: Sendable, Equatable {
@@ -53,8 +51,30 @@ public struct NoticePlanner: Sendable {
 
     /// Items not yet in `recorded` (keys already sent or suppressed). Suppressed items
     /// are returned too, so the caller records them and they never go out later.
+    /// Planned on the caller's thread: with many records, the I/O side plans the
+    /// reminders and escalations in slices side by side (`deadlineNotices`) and adds
+    /// `immediateNotices` after them, which lists the same.
     public func plan(records: [(AdviceState, DeadlineView)], conflicts: [OpenConflict], recorded: Set<String>,
                      today: CivilDate) -> [PlannedNotice] {
+        var out = deadlineNotices(records, in: records.indices, recorded: recorded, today: today)
+        out.append(contentsOf: immediateNotices(records: records, conflicts: conflicts, recorded: recorded))
+        return out
+    }
+
+    /// The reminders and escalations of `records[range]`, in record order: one slice of
+    /// a plan. Slices planned apart and joined in order list what one plan lists.
+    public func deadlineNotices(_ records: [(AdviceState, DeadlineView)], in range: Range<Int>, recorded: Set<String>,
+                                today: CivilDate) -> [PlannedNotice] {
+        var out: [PlannedNotice] = []
+        planDeadlines(records, range, ladder: Ladder(policy: policy), recorded: recorded, today: today, into: &out)
+        return out
+    }
+
+    /// The notices due at once, after the reminders and escalations of a plan: a
+    /// dispute to `disputesTo`, and a conflict that must be heard of now to the DCO or
+    /// (a cancellation) to the provider team that must stop.
+    public func immediateNotices(records: [(AdviceState, DeadlineView)], conflicts: [OpenConflict],
+                                 recorded: Set<String>) -> [PlannedNotice] {
         // Teams are looked up only for records a cancellation notice needs, not for all.
         let cancelledIDs = Set(conflicts.filter { $0.kind == .cancelled_while_active }.compactMap(\.requestID))
         var teamOf: [String: String?] = [:]
@@ -63,31 +83,7 @@ public struct NoticePlanner: Sendable {
                 teamOf[records[i].0.requestID] = policy.team(for: records[i].0)
             }
         }
-        // Reminders and escalations, record by record: the records in a few slices
-        // planned side by side when there are many, joined in their order.
-        let ladder = Ladder(policy: policy)
-        let slices = records.count >= Self.recordsPerSlice * 2 ? min(ProcessInfo.processInfo.activeProcessorCount, 4) : 1
-        var out: [PlannedNotice]
-        if slices <= 1 {
-            out = []
-            planDeadlines(records, records.indices, ladder: ladder, recorded: recorded, today: today, into: &out)
-        } else {
-            let results = Mutex([[PlannedNotice]](repeating: [], count: slices))
-            let bounds = (0...slices).map { records.count * $0 / slices }
-            DispatchQueue.concurrentPerform(iterations: slices) { k in
-                var part: [PlannedNotice] = []
-                planDeadlines(records, bounds[k]..<bounds[k + 1], ladder: ladder, recorded: recorded, today: today, into: &part)
-                results.withLock { $0[k] = part }
-            }
-            var parts = results.withLock { parts in
-                defer { parts = [] }
-                return parts
-            }
-            out = parts[0]
-            parts[0] = []
-            out.reserveCapacity(parts.reduce(out.count) { $0 + $1.count })
-            for k in 1..<slices { out.append(contentsOf: parts[k]) }
-        }
+        var out: [PlannedNotice] = []
         // Disputes: at once, once per dispute (a new reason is a new dispute).
         for i in records.indices where records[i].1.disputed && records[i].1.state != .cancelled {
             let state = records[i].0
@@ -124,9 +120,6 @@ public struct NoticePlanner: Sendable {
         }
         return out
     }
-
-    /// Below this many records a plan runs on one thread.
-    static let recordsPerSlice = 20_000
 
     /// The reminder offsets and the escalation ladder in the order they are walked,
     /// sorted once per plan.

@@ -56,12 +56,16 @@ public struct ConflictDraft: Sendable, Equatable {
 /// A conflict already in the store, as the planner needs to see it.
 public struct ConflictRef: Sendable, Equatable {
     public var id: Int64
+    /// Its kind, typed where the store reads the row.
+    public var kind: ConflictKind
     public var key: String
     public var isOpen: Bool
     public var fingerprint: Int64
 
-    public init(id: Int64, key: String, isOpen: Bool, fingerprint: Int64) {
+    /// A stored conflict of `kind` with its `key` (`ConflictDraft.key`).
+    public init(id: Int64, kind: ConflictKind, key: String, isOpen: Bool, fingerprint: Int64) {
         self.id = id
+        self.kind = kind
         self.key = key
         self.isOpen = isOpen
         self.fingerprint = fingerprint

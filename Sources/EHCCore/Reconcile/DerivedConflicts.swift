@@ -74,8 +74,8 @@ public enum DerivedConflicts {
             ops.append(.open(draft))
         }
         for ref in existing where ref.isOpen && !wanted.contains(ref.key) {
-            if let kind = ConflictKind(rawValue: String(ref.key.prefix(while: { $0 != ":" }))), kind.isDerived {
-                ops.append(.close(id: ref.id, reason: kind.closedByRulesReason))
+            if ref.kind.isDerived {
+                ops.append(.close(id: ref.id, reason: ref.kind.closedByRulesReason))
             }
         }
         return ops

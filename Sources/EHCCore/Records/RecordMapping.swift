@@ -15,7 +15,11 @@ public struct RecordMapping: Sendable {
     /// an ISO date), not `datePattern` followed by any time.
     public var timestampPattern: DatePattern?
     public var timeZone: TimeZone
+    /// Where local timestamps' offsets are kept while a file is read: set by the I/O
+    /// side, one per feed's mapping. Without one every local time asks the zone.
+    public var offsetCache: LocalOffsetCache?
 
+    /// A mapping from a feed's config; `offsetCache` starts unset.
     public init(role: Role, columns: [CanonicalField: String] = [:], values: [CanonicalField: [String: String]] = [:],
                 defaults: [CanonicalField: String] = [:], datePattern: DatePattern? = nil,
                 timestampPattern: DatePattern? = nil, timeZone: TimeZone = TimeZone(identifier: "Europe/London") ?? .gmt) {
@@ -132,7 +136,7 @@ public struct RecordMapping: Sendable {
     /// one they repeat (01:30 on the last Sunday of October) as its first occurrence,
     /// summer time: `Timestamp.offset(ofLocal:in:)`.
     func timestamp(_ text: String) -> Result<Timestamp, FieldProblem> {
-        if let t = Timestamp.parse(text, zone: timeZone) { return .success(t) }
+        if let t = Timestamp.parse(text, zone: timeZone, cache: offsetCache) { return .success(t) }
         if let pinned = timestampPattern {
             if let (d, time) = pinned.local(text) { return .success(local(d, time)) }
             if let d = CivilDate(iso: text) { return .success(local(d, nil)) }
@@ -161,7 +165,7 @@ public struct RecordMapping: Sendable {
     /// The instant of a local day and time (midnight when no time was written).
     private func local(_ day: CivilDate, _ time: ClockTime?) -> Timestamp {
         let localSeconds = Int64(day.daysSinceEpoch) * 86_400 + Int64(time?.secondsOfDay ?? 0)
-        let offset = Timestamp.offset(ofLocal: localSeconds, in: timeZone)
+        let offset = Timestamp.offset(ofLocal: localSeconds, in: timeZone, cache: offsetCache)
         return Timestamp(millis: (localSeconds - Int64(offset)) * 1000 + Int64(time?.millisecond ?? 0))
     }
 

@@ -35,10 +35,16 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// the clocks skip (01:30 on the last Sunday of March in London) is read with the
     /// offset in force just before the change.
     public static func parse(_ text: some StringProtocol, zone: TimeZone) -> Timestamp? {
-        text.withUTF8Bytes { parse($0, zone: zone) }
+        text.withUTF8Bytes { parse($0, zone: zone, cache: nil) }
     }
 
-    private static func parse(_ u: UnsafeBufferPointer<UInt8>, zone: TimeZone) -> Timestamp? {
+    /// The same, with the offsets of local hours already worked out kept in `cache`:
+    /// for a file's many local timestamps, each otherwise asks the zone three times.
+    public static func parse(_ text: some StringProtocol, zone: TimeZone, cache: LocalOffsetCache?) -> Timestamp? {
+        text.withUTF8Bytes { parse($0, zone: zone, cache: cache) }
+    }
+
+    private static func parse(_ u: UnsafeBufferPointer<UInt8>, zone: TimeZone, cache: LocalOffsetCache?) -> Timestamp? {
         guard u.count >= 16, let date = CivilDate.iso(UnsafeBufferPointer(rebasing: u[0..<10])),
               u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: "t") || u[10] == UInt8(ascii: " "),
               let hh = CivilDate.digits(u, 11, 2), u[13] == UInt8(ascii: ":"),
@@ -61,7 +67,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let localSeconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(hh * 3600 + mi * 60 + ss)
         let offset: Int
         if i == u.count {
-            offset = Timestamp.offset(ofLocal: localSeconds, in: zone)
+            offset = Timestamp.offset(ofLocal: localSeconds, in: zone, cache: cache)
         } else if u[i] == UInt8(ascii: "Z") || u[i] == UInt8(ascii: "z") {
             guard i + 1 == u.count else { return nil }
             offset = 0
@@ -77,10 +83,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The UTC offset that applies to a wall-clock time in `zone`. In the autumn overlap
     /// the first occurrence (summer time) is taken; in the spring gap, the offset before
-    /// the change.
-    static func offset(ofLocal localSeconds: Int64, in zone: TimeZone) -> Int {
+    /// the change. With a `cache`, an hour with no change of offset near it is worked
+    /// out once.
+    static func offset(ofLocal localSeconds: Int64, in zone: TimeZone, cache: LocalOffsetCache? = nil) -> Int {
         let hour = localSeconds >= 0 ? localSeconds / 3600 : (localSeconds - 3599) / 3600
-        if let known = LocalOffsetCache.shared.offset(hour: hour, zone: zone.identifier) { return known }
+        if let known = cache?.offset(hour: hour, zone: zone.identifier) { return known }
         func offsetAt(_ utcSeconds: Int64) -> Int {
             zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utcSeconds)))
         }
@@ -89,7 +96,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         if offsetAt(localSeconds - Int64(before)) == before {
             // With no change of offset within 12 hours either side, there is none within
             // 11 hours of any time in this local hour: the whole hour has this offset.
-            if before == after { LocalOffsetCache.shared.remember(before, hour: hour, zone: zone.identifier) }
+            if before == after { cache?.remember(before, hour: hour, zone: zone.identifier) }
             return before
         }
         if offsetAt(localSeconds - Int64(after)) == after { return after }
@@ -117,11 +124,14 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 }
 
 /// The UTC offsets of local hours already worked out, for one zone at a time: a large
-/// file's local timestamps asked the time zone three times each, under Foundation's
-/// lock (1.5% of a first load's samples). Only hours with no change of offset near
-/// them are kept.
-final class LocalOffsetCache: Sendable {
-    static let shared = LocalOffsetCache()
+/// file's local timestamps would each ask the time zone three times, under
+/// Foundation's lock. Only hours with no change of offset near them are kept.
+///
+/// Owned by whoever reads the timestamps (the I/O side makes one per feed's mapping,
+/// `RecordMapping.offsetCache`) and passed in: the core keeps no cache of its own. It
+/// is locked, as a mapping's copies may read on two threads (the preparing thread and
+/// the writer).
+public final class LocalOffsetCache: Sendable {
     /// Hours kept before the cache starts again: about 11 years of local hours.
     static let limit = 100_000
 
@@ -131,10 +141,15 @@ final class LocalOffsetCache: Sendable {
     }
     private let state = Mutex(State())
 
+    /// An empty cache.
+    public init() {}
+
+    /// The offset kept for a local hour of `zone`, if any.
     func offset(hour: Int64, zone: String) -> Int? {
         state.withLock { $0.zone == zone ? $0.offsets[hour] : nil }
     }
 
+    /// Keeps the offset of a local hour of `zone`; another zone starts the cache again.
     func remember(_ offset: Int, hour: Int64, zone: String) {
         state.withLock { s in
             if s.zone != zone || s.offsets.count >= Self.limit { s = State(zone: zone) }

@@ -196,7 +196,7 @@ public struct FolderFeed {
 
     /// A seed for row hashes that changes whenever the mapping does, so a new mapping
     /// re-reads rows that look unchanged.
-    var mappingSeed: UInt64 { RecordIngestor.seed(mapping, zone: zone) }
+    var mappingSeed: UInt64 { RecordPreparer.seed(mapping, zone: zone) }
 
     /// The reason is written and recorded before the file moves, so no crash leaves a
     /// rejected file without it (a crash before the move only rejects it again).

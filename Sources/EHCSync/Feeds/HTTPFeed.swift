@@ -138,7 +138,7 @@ public struct HTTPFeed {
                 let applier = ObservationApplier(db: db, feedID: feedID, role: feed.role, rules: rules, now: now, today: today)
                 applier.notices = immediateNotices
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: source,
-                                              seed: RecordIngestor.seed(mapping, zone: zone)) { newErrors.append("page \(page) \($0)") }
+                                              seed: RecordPreparer.seed(mapping, zone: zone)) { newErrors.append("page \(page) \($0)") }
                 let readAll = { try FolderFeed.decode(.bytes(response.body), format: feed.format, csv: feed.mapping, ingestor.handle) }
                 let bodyNext = try response.body.count >= FolderFeed.knownRowsThreshold ? applier.bulk(readAll) : readAll()
                 let link = bodyNext.flatMap { $0.isEmpty ? nil : $0 } ?? LinkHeader.next(response.headers(named: "link"))

@@ -70,9 +70,9 @@ public struct NoticeCycle {
         let items = try AdviceQuery.list(db, rules: config.adviceRules, today: today, dueSoonDays: config.notices.dueSoonDays)
         let conflicts = try ConflictQuery.list(db, includeResolved: false)
         let recorded = try db.read { db in Set(try String.fetchAll(db, sql: "SELECT key FROM notice_item")) }
-        let planned = NoticePlanner(policy: policy, rules: config.adviceRules).plan(
+        let planned = NoticePlanner(policy: policy, rules: config.adviceRules).planSideBySide(
             records: items.map { ($0.state, $0.view) },
-            conflicts: conflicts.compactMap { c in ConflictKind(rawValue: c.kind).map { OpenConflict(id: c.id, kind: $0, requestID: c.requestID) } },
+            conflicts: conflicts.map { OpenConflict(id: $0.id, kind: $0.kind, requestID: $0.requestID) },
             recorded: recorded, today: today)
         var digests: [(recipient: String, key: String, digest: Digest)] = []
         if let day = schedule.dueDay(at: now, zone: config.timeZone) {
@@ -83,6 +83,8 @@ public struct NoticeCycle {
         }
         let byID = Dictionary(items.map { ($0.state.requestID, $0) }, uniquingKeysWith: { a, _ in a })
         let conflictByID = Dictionary(conflicts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // This cycle's items carry the reasons the planner gave them.
+        let plannedReason = Dictionary(planned.map { ($0.key, $0.reason) }, uniquingKeysWith: { a, _ in a })
         return try db.write { db in
             var result = Result()
             // 1. Record what is due now (immediate items were recorded with their change).
@@ -97,10 +99,11 @@ public struct NoticeCycle {
                 guard let kind = NoticeKind(rawValue: row[2]) else { return nil }
                 let requestID: String? = row[4]
                 let conflictID: Int64? = row[5]
-                let conflictKind = conflictID.flatMap { conflictByID[$0] }.flatMap { ConflictKind(rawValue: $0.kind) }
-                let reason = Self.reason(key: row[1], kind: kind, conflictKind: conflictKind,
-                                         daysOverdue: requestID.flatMap { byID[$0]?.view.daysOverdue })
-                return (row[0], PlannedNotice(key: row[1], kind: kind, recipient: row[3], requestID: requestID, conflictID: conflictID,
+                let key: String = row[1]
+                let reason = plannedReason[key]
+                    ?? NoticeReason(recorded: kind, key: key, conflictKind: conflictID.flatMap { conflictByID[$0]?.kind },
+                                    daysOverdue: requestID.flatMap { byID[$0]?.view.daysOverdue })
+                return (row[0], PlannedNotice(key: key, kind: kind, recipient: row[3], requestID: requestID, conflictID: conflictID,
                                               reason: reason, exception: (row[6] as String?).flatMap(AdviceException.init(rawValue:))))
             }
             result.itemsPlanned = waiting.count
@@ -111,7 +114,7 @@ public struct NoticeCycle {
                     let record = item.requestID.flatMap { byID[$0] }
                     let conflict = item.conflictID.flatMap { conflictByID[$0] }
                     return NoticeItemContent(record: record.map { ($0.state, $0.view) }, notice: item,
-                                             conflictKind: conflict.flatMap { ConflictKind(rawValue: $0.kind) },
+                                             conflictKind: conflict?.kind,
                                              conflictDetail: conflict?.detail, openConflicts: record?.openConflicts ?? 0)
                 }
                 for channel in channels(of: first.recipient) {
@@ -179,18 +182,6 @@ public struct NoticeCycle {
 
     static func digestKey(_ recipient: String, _ day: CivilDate) -> String { "digest:\(recipient):\(day)" }
 
-    /// The reason of a recorded item, read back from its key (`reminder:R:DUE:OFFSET`,
-    /// `escalation:R:DUE:LEVEL:RECIPIENT`) and the conflict it names.
-    static func reason(key: String, kind: NoticeKind, conflictKind: ConflictKind?, daysOverdue: Int?) -> NoticeReason {
-        let parts = key.split(separator: ":")
-        switch kind {
-        case .reminder: return .dueWithin(days: parts.count >= 4 ? Int(parts[3]) ?? 0 : 0)
-        case .escalation: return .overdue(days: daysOverdue ?? 0, level: parts.count >= 4 ? Int(parts[3]) ?? 1 : 1)
-        case .conflict: return .conflictOpened(conflictKind ?? .identity_mismatch)
-        case .dispute, .digest: return .disputeOpened
-        }
-    }
-
     /// The immediate-notice recorder the appliers use, or `nil` with no recipients.
     public var immediateNotices: ImmediateNotices? {
         guard !config.recipients.isEmpty else { return nil }
@@ -242,8 +233,8 @@ public struct NoticeCycle {
         }
         return DigestInput(
             date: date, generatedAt: now, recipient: recipient, records: items.map { ($0.state, $0.view) },
-            openConflicts: conflicts.compactMap { c in
-                ConflictKind(rawValue: c.kind).map { DigestConflict(id: c.id, kind: $0, requestID: c.requestID, detail: c.detail, openedAt: c.openedAt) }
+            openConflicts: conflicts.map { c in
+                DigestConflict(id: c.id, kind: c.kind, requestID: c.requestID, detail: c.detail, openedAt: c.openedAt)
             },
             answeredSince: lastDigest,
             feeds: feeds.map(\.digestFeed),

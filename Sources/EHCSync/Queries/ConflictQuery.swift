@@ -5,7 +5,7 @@ import GRDB
 /// A conflict as `conflicts list` shows it (SPEC §9).
 public struct ConflictItem: Sendable, Equatable {
     public var id: Int64
-    public var kind: String
+    public var kind: ConflictKind
     public var requestID: String?
     public var feed: String?
     public var field: String?
@@ -17,7 +17,7 @@ public struct ConflictItem: Sendable, Equatable {
 
     /// `{"id", "kind", "request_id", "feed", "field", "detail", "opened_at", "status"}`.
     public var json: String {
-        "{\"id\":\(id),\"kind\":\(JSONText.quoted(kind)),\"request_id\":\(requestID.map(JSONText.quoted) ?? "null"),"
+        "{\"id\":\(id),\"kind\":\(JSONText.quoted(kind.rawValue)),\"request_id\":\(requestID.map(JSONText.quoted) ?? "null"),"
             + "\"feed\":\(feed.map(JSONText.quoted) ?? "null"),\"field\":\(field.map(JSONText.quoted) ?? "null"),"
             + "\"detail\":\(JSONText.quoted(detail)),\"opened_at\":\(JSONText.quoted(openedAt.description)),"
             + "\"status\":\(JSONText.quoted(status))}"
@@ -31,20 +31,23 @@ public enum ConflictQuery {
         FROM conflict c LEFT JOIN feed f ON f.id = c.feed_id
         """
 
-    static func item(_ r: Row) -> ConflictItem {
-        ConflictItem(id: r[0], kind: r[1], requestID: r[2], feed: r[3], field: r[4], detail: r[5],
+    /// A conflict row as an item: its kind is read here, where the row is, and is typed
+    /// from then on. The schema admits only known kinds; a row of any other is skipped.
+    static func item(_ r: Row) -> ConflictItem? {
+        guard let kind = ConflictKind(rawValue: r[1]) else { return nil }
+        return ConflictItem(id: r[0], kind: kind, requestID: r[2], feed: r[3], field: r[4], detail: r[5],
                      openedAt: Timestamp(millis: r[6]), status: r[7], closedAt: (r[8] as Int64?).map(Timestamp.init(millis:)),
                      closeNote: r[9])
     }
 
     public static func list(_ db: AppDatabase, includeResolved: Bool) throws -> [ConflictItem] {
         try db.read { db in
-            try Row.fetchAll(db, sql: select + (includeResolved ? "" : " WHERE c.status = 'open'") + " ORDER BY c.id").map(item)
+            try Row.fetchAll(db, sql: select + (includeResolved ? "" : " WHERE c.status = 'open'") + " ORDER BY c.id").compactMap(item)
         }
     }
 
     public static func forRequest(_ db: Database, _ requestID: String) throws -> [ConflictItem] {
-        try Row.fetchAll(db, sql: select + " WHERE c.request_id = ? ORDER BY c.id", arguments: [requestID]).map(item)
+        try Row.fetchAll(db, sql: select + " WHERE c.request_id = ? ORDER BY c.id", arguments: [requestID]).compactMap(item)
     }
 
     public enum ResolveResult: Equatable, Sendable { case resolved, notFound, alreadyResolved }

@@ -118,34 +118,11 @@ public final class ObservationApplier {
         freshStore && role == .la ? FreshPlanning(reconciler: reconciler, today: today, now: now) : nil
     }
 
-    /// Plans an LA record that can meet nothing in the store: no record, no mark, no
-    /// conflict (a first load, the record's first row in the file). Pure.
-    struct FreshPlanning: Sendable {
-        let reconciler: Reconciler
-        let today: CivilDate
-        let now: Timestamp
+    /// The core's planner of a first load's new LA records (`freshPlanning`).
+    typealias FreshPlanning = FreshRecordPlanner
 
-        /// `observed` is `PackedValues.pack(obs)`.
-        func plan(_ obs: Observation, observed: [UInt8]) -> Planned {
-            // A created record's changes are not stored (its values are: `applyLinked`),
-            // so none are listed.
-            let plan = reconciler.plan(obs, current: nil, lastFromFeed: nil, conflicts: [], today: today, now: now,
-                                       listingValues: false)
-            // A new record's LA values are the observation's but its status, which has a
-            // column of its own: its bytes are `observed` without that entry.
-            let la = plan.state.la
-            let sameButStatus = la[.status] == nil && la.isSame(as: obs.values, except: .status)
-            return Planned(plan: plan, packedLA: sameButStatus ? PackedValues.removing(.status, from: observed) : PackedValues.pack(la))
-        }
-    }
-
-    /// A plan made ahead, with its LA values packed for the row. The rest of the row's
-    /// values are worked out by the writer, which the profile showed the less busy of
-    /// the two threads once every record is freed where it was made (`RecordPipeline`).
-    struct Planned: Sendable {
-        let plan: ReconcilePlan
-        let packedLA: [UInt8]
-    }
+    /// A plan the reading thread made ahead (`applyPlanned`).
+    typealias Planned = FreshRecordPlan
 
     /// Applies an LA record its reading thread planned as new (`FreshPlanning`): the
     /// store was empty as the file began and no earlier row of the file named the
@@ -458,9 +435,11 @@ public final class ObservationApplier {
     }
 
     func storedConflicts(_ requestID: String) throws -> [ConflictRef] {
-        let stmt = try db.cachedStatement(sql: "SELECT id, key, status, fingerprint FROM conflict WHERE request_id = ?")
-        return try Row.fetchAll(stmt, arguments: [requestID]).map {
-            ConflictRef(id: $0[0], key: $0[1], isOpen: ($0[2] as String) == "open", fingerprint: $0[3])
+        let stmt = try db.cachedStatement(sql: "SELECT id, kind, key, status, fingerprint FROM conflict WHERE request_id = ?")
+        return try Row.fetchAll(stmt, arguments: [requestID]).compactMap { row in
+            ConflictKind(rawValue: row[1]).map {
+                ConflictRef(id: row[0], kind: $0, key: row[2], isOpen: (row[3] as String) == "open", fingerprint: row[4])
+            }
         }
     }
 

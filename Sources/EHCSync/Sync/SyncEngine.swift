@@ -133,28 +133,13 @@ public final class SyncEngine: Sendable {
                 // out, counting from the start would come back sooner than the server asked.
                 let failedAt = Timestamp(millis: now.millis + Int64((Date().timeIntervalSince(started) * 1000).rounded(.up)))
                 retryAt = try? db.scheduleFeedRetry(name: feed.name, role: feed.role, url: http.url, now: failedAt,
-                                                    schedule: Self.feedBackoff(everySeconds: feed.everySeconds, status: failure?.status),
+                                                    schedule: .feedBackoff(everySeconds: feed.everySeconds, status: failure?.status),
                                                     retryAfterSeconds: failure?.retryAfterSeconds, lastStatus: failure?.status,
                                                     jitter: Double.random(in: 0..<1))
                 if let retryAt { logger.notice("feed \(feed.name): backing off until \(retryAt)") }
             }
             return FeedOutcome(name: feed.name, result: nil, error: message, retryAt: retryAt)
         }
-    }
-
-    /// An HTTP feed's backoff, never longer than its `every`, so that polling resumes
-    /// within one interval of the endpoint's recovery, however long it was down (a
-    /// server's `Retry-After` still counts, whatever its length).
-    ///
-    /// After a failure of the endpoint or the network, the window starts at an eighth
-    /// of `every` and doubles with each failure in a row up to `every`, the delay drawn
-    /// in the window's second half: a blip is retried soon, a long outage is polled at
-    /// about the feed's own pace. An endpoint that says it is busy (429, 503) without
-    /// a `Retry-After` is asked again only after about a whole `every` (0.9-1×).
-    public static func feedBackoff(everySeconds: Int, status: Int?) -> RetrySchedule {
-        let every = max(everySeconds, 1)
-        if status == 429 || status == 503 { return RetrySchedule(baseSeconds: every, capSeconds: every, jitterFloor: 0.9) }
-        return RetrySchedule(baseSeconds: max(every / 8, 1), capSeconds: every, jitterFloor: 0.5)
     }
 
     /// The work after the feeds: parked provider records retried, the clock's
@@ -222,10 +207,14 @@ extension AppConfig {
 
     public var timeZone: TimeZone { TimeZone(identifier: timeZoneIdentifier) ?? .gmt }
 
-    /// The core's mapping for one feed.
+    /// The core's mapping for one feed, with a cache of local hours' offsets of its own
+    /// for the poll it is made for.
     public func recordMapping(for feed: FeedConfig) -> RecordMapping {
-        RecordMapping(role: feed.role, columns: feed.mapping.columns, values: feed.mapping.values, defaults: feed.defaults,
-                      datePattern: feed.mapping.dateFormat.flatMap { DatePattern($0) },
-                      timestampPattern: feed.mapping.timestampFormat.flatMap { DatePattern(timestamp: $0) }, timeZone: timeZone)
+        var mapping = RecordMapping(role: feed.role, columns: feed.mapping.columns, values: feed.mapping.values, defaults: feed.defaults,
+                                    datePattern: feed.mapping.dateFormat.flatMap { DatePattern($0) },
+                                    timestampPattern: feed.mapping.timestampFormat.flatMap { DatePattern(timestamp: $0) },
+                                    timeZone: timeZone)
+        mapping.offsetCache = LocalOffsetCache()
+        return mapping
     }
 }

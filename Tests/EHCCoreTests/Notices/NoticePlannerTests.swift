@@ -112,12 +112,13 @@ import Testing
         #expect(items.map(\.key) == ["reminder:R1:2026-11-24:7"])
     }
 
-    /// A large plan runs in slices side by side: it must list exactly what planning
-    /// each part alone lists, in record order, whatever the slices' timing.
+    /// A large plan is planned in slices: the slices' reminders and escalations,
+    /// joined in record order, are the whole plan's, and a plan of two halves lists
+    /// what the whole does.
     @Test func aPlanInSlicesEqualsThePlanOfEachPartInOrder() {
         let today = "2026-11-20"
         let services = ["salt", "ot", "physio"]
-        let records: [(AdviceState, DeadlineView)] = (0..<(NoticePlanner.recordsPerSlice * 3)).map { i in
+        let records: [(AdviceState, DeadlineView)] = (0..<3_000).map { i in
             let sent = day("2026-10-01").adding(days: -(i % 90))
             let values: FieldValues = [.request_id: "R\(i)", .provider_ods: "RBT", .service: services[i % 3], .requested_on: sent.description]
             let s = AdviceState(requestID: "R\(i)", la: values, laStatus: .requested)
@@ -128,5 +129,29 @@ import Testing
         let parts = plan(Array(records[..<half]), today: today) + plan(Array(records[half...]), today: today)
         #expect(whole.count > records.count, "every record is overdue or due soon")
         #expect(whole == parts)
+        let planner = NoticePlanner(policy: policy, rules: rules)
+        let bounds = [0, 1, 999, 2_000, records.count]
+        let slices = (0..<4).flatMap { k in
+            planner.deadlineNotices(records, in: bounds[k]..<bounds[k + 1], recorded: [], today: day(today))
+        }
+        #expect(slices + planner.immediateNotices(records: records, conflicts: [], recorded: []) == whole)
+    }
+
+    /// An item the ledger kept from an earlier cycle gets back the reason its planner
+    /// gave it, from its kind, its key and its conflict: reminders at each offset,
+    /// escalations at each level, immediate conflicts and disputes.
+    @Test(arguments: ["2026-10-29", "2026-11-05", "2026-11-10", "2026-11-13", "2026-11-26", "2026-12-20"])
+    func aRecordedItemsReasonIsThePlannersReason(today: String) {
+        let (s, v) = record(extra: [.dispute: "open", .dispute_reason: "wrong child"], today: today)
+        let conflicts = [OpenConflict(id: 3, kind: .cancelled_while_active, requestID: "R1"),
+                         OpenConflict(id: 4, kind: .advice_not_received, requestID: "R1")]
+        let items = plan([(s, v)], conflicts: conflicts, today: today).filter { !$0.isSuppressed }
+        #expect(!items.isEmpty)
+        for item in items {
+            let kind = conflicts.first { $0.id == item.conflictID }?.kind
+            #expect(NoticeReason(recorded: item.kind, key: item.key, conflictKind: kind, daysOverdue: v.daysOverdue) == item.reason,
+                    "\(item.key)")
+        }
     }
 }
+

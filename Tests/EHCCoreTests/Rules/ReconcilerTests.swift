@@ -50,14 +50,14 @@ func closedIDs(_ plan: ReconcilePlan) -> [Int64] {
 
     @Test func mismatchClosesWhenTheValuesComeToAgree() {
         let first = r.plan(pr([.request_id: "R1", .service: "ot"]), current: created(), lastFromFeed: nil, conflicts: [], today: today)
-        let stored = opened(first).map { ConflictRef(id: 9, key: $0.key, isOpen: true, fingerprint: $0.fingerprint) }
+        let stored = opened(first).map { ConflictRef(id: 9, kind: $0.kind, key: $0.key, isOpen: true, fingerprint: $0.fingerprint) }
         let second = r.plan(pr([.request_id: "R1", .service: "salt"]), current: first.state, lastFromFeed: nil, conflicts: stored, today: today)
         #expect(closedIDs(second) == [9])
     }
 
     @Test func aResolvedConflictIsNotReopenedForTheSameValues() {
         let first = r.plan(pr([.request_id: "R1", .service: "ot"]), current: created(), lastFromFeed: nil, conflicts: [], today: today)
-        let resolved = opened(first).map { ConflictRef(id: 9, key: $0.key, isOpen: false, fingerprint: $0.fingerprint) }
+        let resolved = opened(first).map { ConflictRef(id: 9, kind: $0.kind, key: $0.key, isOpen: false, fingerprint: $0.fingerprint) }
         let again = r.plan(pr([.request_id: "R1", .service: "ot", .status: "in_progress"]), current: first.state, lastFromFeed: nil,
                            conflicts: resolved, today: today)
         #expect(opened(again).isEmpty)
@@ -168,7 +168,7 @@ func closedIDs(_ plan: ReconcilePlan) -> [Int64] {
         let key = ConflictDraft.key(.cancelled_while_active, nil, nil)
         let s = created()
         let plan = r.plan(pr([.request_id: "R1", .exception_note: "stopped"]), current: s, lastFromFeed: nil,
-                          conflicts: [ConflictRef(id: 4, key: key, isOpen: true, fingerprint: 0)], today: today)
+                          conflicts: [ConflictRef(id: 4, kind: .cancelled_while_active, key: key, isOpen: true, fingerprint: 0)], today: today)
         #expect(closedIDs(plan) == [4])
     }
 

@@ -123,7 +123,7 @@ import Testing
 }
 
 /// Local times are turned into instants through a cache of whole local hours
-/// (`LocalOffsetCache`); it must give what asking the zone each time gives, including
+/// (`LocalOffsetCache`, owned by the caller); it must give what asking the zone each time gives, including
 /// around clock changes, in zones that change by half an hour or sit at a half hour,
 /// before 1970, and with zones taking turns.
 @Suite struct LocalOffsetCacheTests {
@@ -142,6 +142,7 @@ import Testing
         let other = try #require(TimeZone(identifier: identifier == "Europe/London" ? "Asia/Kolkata" : "Europe/London"))
         // 2026 in full, and a stretch of 1968-69 (British Standard Time, before the epoch).
         let starts: [Int64] = [1_767_225_600 - 86_400, -47_000_000]
+        let cache = LocalOffsetCache()
         var mismatches: [String] = []
         // Forwards, then backwards: a wrongly kept hour shows whichever side is asked first.
         let steps = Array(0..<(366 * 96))
@@ -149,15 +150,32 @@ import Testing
             for step in steps + steps.reversed() {
                 let local = start + Int64(step) * 900 + Int64(step % 7) * 61
                 let expected = Self.uncached(local, zone)
-                for _ in 0..<2 where Timestamp.offset(ofLocal: local, in: zone) != expected {
+                for _ in 0..<2 where Timestamp.offset(ofLocal: local, in: zone, cache: cache) != expected {
                     mismatches.append("\(identifier) local \(local)")
                 }
                 // Another zone in between: the cache is for one zone at a time.
-                if step % 500 == 0, Timestamp.offset(ofLocal: local, in: other) != Self.uncached(local, other) {
+                if step % 500 == 0, Timestamp.offset(ofLocal: local, in: other, cache: cache) != Self.uncached(local, other) {
                     mismatches.append("\(other.identifier) local \(local)")
                 }
             }
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
+    /// A mapping reads local times the same with its cache as without one, across the
+    /// spring gap and the autumn overlap, and the cache is filled by reading.
+    @Test(arguments: ["2026-03-29 00:30", "2026-03-29 01:30", "2026-03-29 02:30", "2026-10-25 00:30",
+                      "2026-10-25 01:30", "2026-10-25 02:30", "2026-06-01T09:12:00", "1960-01-01T00:59:59.999"])
+    func aMappingReadsTheSameWithACache(text: String) throws {
+        let london = try #require(TimeZone(identifier: "Europe/London"))
+        var cached = RecordMapping(role: .la, timeZone: london)
+        let plain = cached
+        cached.offsetCache = LocalOffsetCache()
+        for _ in 0..<2 {
+            let a = try cached.timestamp(text).get(), b = try plain.timestamp(text).get()
+            #expect(a == b, "\(text)")
+            #expect(Timestamp.parse(text.replacingOccurrences(of: " ", with: "T"), zone: london, cache: cached.offsetCache)
+                    == Timestamp.parse(text.replacingOccurrences(of: " ", with: "T"), zone: london))
+        }
     }
 }

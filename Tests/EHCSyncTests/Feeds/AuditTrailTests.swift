@@ -126,7 +126,7 @@ import Testing
         ])
         #expect(history.entries.contains { $0.source == "early.ndjson" && $0.line == 2 && $0.notes?.contains("linked") == true },
                 "the linked observation says how it was linked")
-        #expect(history.conflicts.map(\.kind) == ["unmatched_response"])
+        #expect(history.conflicts.map(\.kind.rawValue) == ["unmatched_response"])
         #expect(history.conflicts.first?.status == "resolved")
     }
 

@@ -223,7 +223,7 @@ import Testing
         #expect(sync.status == 0, "\(sync)")
         #expect(!sync.stderr.isEmpty, "the sync logs what it did")
         #expect(Self.nhsNumbers(in: sync.stderr) == [], "\(sync.stderr)")
-        #expect(try place.conflicts(includeResolved: false).map(\.kind).sorted() == ["identity_mismatch", "unmatched_response"],
+        #expect(try place.conflicts(includeResolved: false).map(\.kind.rawValue).sorted() == ["identity_mismatch", "unmatched_response"],
                 "the run met the cases that could tempt a log line")
 
         let (_, demo) = try Self.demo(in: place)

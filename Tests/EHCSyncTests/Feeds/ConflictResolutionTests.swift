@@ -32,7 +32,7 @@ import Testing
     @Test func conflictResolvedByHandClosesWithItsNote() async throws {
         let place = try await Self.placeWithServiceMismatch()
         let open = try place.conflicts(includeResolved: false)
-        #expect(open.map(\.kind) == ["field_mismatch"])
+        #expect(open.map(\.kind.rawValue) == ["field_mismatch"])
         let conflict = try #require(open.first)
         #expect(conflict.requestID == "LA-1")
         #expect(conflict.field == "service")
@@ -72,7 +72,7 @@ import Testing
         try await Self.providerSays(place, "p3.ndjson", service: "physio", receivedOn: "2026-03-05", at: "2026-03-11T08:00:00Z",
                               now: "2026-03-11T09:00:00Z")
         let reopened = try place.conflicts(includeResolved: false)
-        #expect(reopened.map(\.kind) == ["field_mismatch"])
+        #expect(reopened.map(\.kind.rawValue) == ["field_mismatch"])
         #expect(reopened.first?.field == "service")
         #expect(reopened.first?.detail.contains("physio") == true, "\(reopened.first?.detail ?? "")")
         #expect(try place.conflicts(includeResolved: true).count == 2)
@@ -97,7 +97,7 @@ import Testing
             "request_id": "LA-9", "status": "acknowledged", "received_on": "2026-03-04", "updated_at": "2026-03-04T08:00:00Z"]) + "\n")
         try await place.cycle("2026-03-09T09:00:00Z")
         let parked = try #require(try place.conflicts(includeResolved: false).first)
-        #expect(parked.kind == "unmatched_response")
+        #expect(parked.kind == .unmatched_response)
         #expect(try place.int("SELECT count(*) FROM pending_observation") == 1)
 
         let note = "sent to the wrong LA; the trust has withdrawn it"

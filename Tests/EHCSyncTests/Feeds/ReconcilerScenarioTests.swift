@@ -58,7 +58,7 @@ import Testing
 
         let conflicts = try place.conflicts(includeResolved: true)
         func kinds(_ items: [ConflictItem]) -> [String: [String]] {
-            Dictionary(grouping: items, by: { $0.requestID ?? "-" }).mapValues { $0.map(\.kind).sorted() }
+            Dictionary(grouping: items, by: { $0.requestID ?? "-" }).mapValues { $0.map(\.kind.rawValue).sorted() }
         }
         let open = kinds(conflicts.filter { $0.status == "open" })
         let wantedOpen = expect.openConflicts.mapValues { $0.sorted() }.filter { !$0.value.isEmpty }

@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func aBackoffOnAnAcceleratedClockIsWaitedInRealSeconds() {
-        let feed = FeedTimetableTests.feed("a", every: 60)
+        let feed = FeedPollTimingTests.feed("a", every: 60)
         let now = Timestamp(millis: 1_000_000)
         let timing = FeedPollTiming.jittered(random: { 0.5 }, now: { now }, rate: 24)
         let later = SyncEngine.FeedOutcome(name: "a", result: nil, error: "HTTP 429", retryAt: now.adding(seconds: 7_200))

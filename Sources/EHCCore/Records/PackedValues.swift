@@ -1,5 +1,3 @@
-import EHCCore
-
 /// One side's values of a record, packed into one `BLOB` column: a format byte, then
 /// for each stated field its ordinal, its length (LEB128) and its UTF-8 bytes.
 ///
@@ -8,10 +6,15 @@ import EHCCore
 /// The audit trail keeps each observation's values the same way (`observation.observed`,
 /// its `updated_at` in a column of its own). People read both through `ehcsync advice`,
 /// which gives an observation's values as JSON.
-enum PackedValues {
-    static let format: UInt8 = 1
+///
+/// Pure bytes, so the core packs a first load's values on the reading thread and the
+/// store only binds them.
+public enum PackedValues {
+    /// The first byte of every non-empty blob: the format's version.
+    public static let format: UInt8 = 1
 
-    static func pack(_ values: FieldValues) -> [UInt8] {
+    /// The values' bytes: nothing stated is no bytes at all.
+    public static func pack(_ values: FieldValues) -> [UInt8] {
         var out: [UInt8] = []
         for (field, value) in values {
             if out.isEmpty {
@@ -35,7 +38,7 @@ enum PackedValues {
 
     /// `packed` without `field`'s value: the bytes `pack` makes of the same values
     /// without that field, by copying around one entry rather than packing again.
-    static func removing(_ field: CanonicalField, from packed: [UInt8]) -> [UInt8] {
+    public static func removing(_ field: CanonicalField, from packed: [UInt8]) -> [UInt8] {
         guard packed.count > 1, packed[0] == format else { return packed }
         let target = UInt8(field.ordinal)
         var i = 1
@@ -56,7 +59,7 @@ enum PackedValues {
 
     /// The values in `bytes`; an empty or unreadable blob reads as no values (the
     /// store's constraints keep that from happening; a reader must never crash on it).
-    static func unpack(_ bytes: UnsafeRawBufferPointer) -> FieldValues {
+    public static func unpack(_ bytes: UnsafeRawBufferPointer) -> FieldValues {
         var values = FieldValues()
         guard bytes.count > 1, bytes[0] == format else { return values }
         var i = 1
@@ -88,15 +91,15 @@ enum PackedValues {
     }
 
     /// An observation's stated values, as `observation.observed` keeps them.
-    static func pack(_ obs: Observation) -> [UInt8] { pack(obs.values) }
+    public static func pack(_ obs: Observation) -> [UInt8] { pack(obs.values) }
 
     /// The observation `observed` and `updatedAt` describe, for `role`.
-    static func observation(_ observed: [UInt8], updatedAt: Timestamp?, role: Role) -> Observation {
+    public static func observation(_ observed: [UInt8], updatedAt: Timestamp?, role: Role) -> Observation {
         Observation(role: role, values: observed.withUnsafeBytes(unpack), updatedAt: updatedAt)
     }
 
     /// The values as the JSON object `advice show` gives (`Observation.valuesJSON`).
-    static func json(_ observed: [UInt8], updatedAt: Timestamp?) -> String {
+    public static func json(_ observed: [UInt8], updatedAt: Timestamp?) -> String {
         observation(observed, updatedAt: updatedAt, role: .la).valuesJSON
     }
 }

@@ -10,6 +10,16 @@ public struct FeedTimetable: Sendable, Equatable {
     /// The end-of-cycle work runs at least this often: the "every minute".
     public static let finishInterval = 60.0
 
+    /// What the timetable needs of a feed's config: its name and its `every`.
+    public struct Feed: Sendable, Equatable {
+        public var name: String
+        public var everySeconds: Int
+        public init(name: String, everySeconds: Int) {
+            self.name = name
+            self.everySeconds = everySeconds
+        }
+    }
+
     /// Feed names in config order: due feeds are polled in this order.
     public private(set) var order: [String]
     public private(set) var due: [String: Double]
@@ -17,7 +27,8 @@ public struct FeedTimetable: Sendable, Equatable {
     private var lastPoll: [String: Double] = [:]
     public private(set) var finishDue: Double
 
-    public init(feeds: [FeedConfig], now: Double) {
+    /// Every feed due at `now`, as at the service's start.
+    public init(feeds: [Feed], now: Double) {
         order = feeds.map(\.name)
         due = Dictionary(feeds.map { ($0.name, now) }, uniquingKeysWith: { a, _ in a })
         every = Dictionary(feeds.map { ($0.name, $0.everySeconds) }, uniquingKeysWith: { a, _ in a })
@@ -26,7 +37,7 @@ public struct FeedTimetable: Sendable, Equatable {
 
     /// After a reload: feeds kept keep their place (moved earlier or later when their
     /// `every` changed), new feeds are due now, removed feeds are dropped.
-    public mutating func replaceFeeds(_ feeds: [FeedConfig], now: Double) {
+    public mutating func replaceFeeds(_ feeds: [Feed], now: Double) {
         var newDue: [String: Double] = [:]
         var newEvery: [String: Int] = [:]
         for feed in feeds {
@@ -72,6 +83,7 @@ public struct FeedTimetable: Sendable, Equatable {
         due[name] = now + max(1, delay)
     }
 
+    /// Whether the end-of-cycle work is due at `now`.
     public func isFinishDue(at now: Double) -> Bool { finishDue <= now }
 
     /// Records an end-of-cycle pass that ended at `now`.

@@ -1,14 +1,11 @@
-import Foundation
-import EHCCore
 import Testing
-@testable import EHCSync
+@testable import EHCCore
 
 /// The scheduler's timetable: each feed on its own `every`, the end-of-cycle work
 /// every minute, reloads keeping each feed's place. Pure: times are plain seconds.
 @Suite struct FeedTimetableTests {
-    static func feed(_ name: String, every: Int) -> FeedConfig {
-        FeedConfig(name: name, role: .la, everySeconds: every,
-                   transport: .folder(FolderFeedConfig(path: "/srv/" + name, pattern: "*.csv")), format: .csv)
+    static func feed(_ name: String, every: Int) -> FeedTimetable.Feed {
+        FeedTimetable.Feed(name: name, everySeconds: every)
     }
 
     @Test func everythingIsDueAtStartInConfigOrder() {
@@ -41,26 +38,6 @@ import Testing
         #expect(t.due["gone"] == nil)
     }
 
-    @Test func jitterStaysWithinTenPercentOfEvery() {
-        let feed = Self.feed("a", every: 300)
-        let outcome = SyncEngine.FeedOutcome(name: "a", result: nil, error: nil)
-        #expect(FeedPollTiming.jittered(random: { 0 }).delayAfterPoll(feed, outcome) == 270)
-        #expect(FeedPollTiming.jittered(random: { 0.5 }).delayAfterPoll(feed, outcome) == 300)
-        #expect(abs(FeedPollTiming.jittered(random: { 0.999_999 }).delayAfterPoll(feed, outcome) - 330) < 0.001)
-    }
-
-    /// After a failure the feed waits its backoff, shorter than `every` at first (a
-    /// blip is retried soon), or as long as the server's `Retry-After` says.
-    @Test func aFeedBackingOffWaitsForItsRetryTime() {
-        let feed = Self.feed("a", every: 300)
-        let now = Timestamp(millis: 1_000_000)
-        let timing = FeedPollTiming.jittered(random: { 0.5 }, now: { now })
-        let later = SyncEngine.FeedOutcome(name: "a", result: nil, error: "HTTP 429", retryAt: now.adding(seconds: 3_600))
-        #expect(timing.delayAfterPoll(feed, later) == 3_600, "Retry-After of an hour outlasts every")
-        let sooner = SyncEngine.FeedOutcome(name: "a", result: nil, error: "HTTP 500", retryAt: now.adding(seconds: 20))
-        #expect(timing.delayAfterPoll(feed, sooner) == 20, "a backoff shorter than every")
-    }
-
     @Test func aPostponedFeedIsNotDueBeforeItsTimeAndOthersAreUntouched() {
         var t = FeedTimetable(feeds: [Self.feed("api", every: 60), Self.feed("folder", every: 60)], now: 0)
         t.postpone("api", until: 3_600)
@@ -70,5 +47,30 @@ import Testing
         #expect(t.due["api"] == 3_600)
         t.postpone("gone", until: 5)
         #expect(t.due["gone"] == nil)
+    }
+
+    /// An HTTP feed's backoff after a failure: its window starts at an eighth of
+    /// `every` and doubles to `every`, drawn in its upper half; a busy endpoint (429,
+    /// 503) waits about a whole `every`.
+    @Test(arguments: [
+        (300, nil as Int?, RetrySchedule(baseSeconds: 37, capSeconds: 300, jitterFloor: 0.5)),
+        (300, 500, RetrySchedule(baseSeconds: 37, capSeconds: 300, jitterFloor: 0.5)),
+        (300, 429, RetrySchedule(baseSeconds: 300, capSeconds: 300, jitterFloor: 0.9)),
+        (300, 503, RetrySchedule(baseSeconds: 300, capSeconds: 300, jitterFloor: 0.9)),
+        (5, nil, RetrySchedule(baseSeconds: 1, capSeconds: 5, jitterFloor: 0.5)),
+        (0, nil, RetrySchedule(baseSeconds: 1, capSeconds: 1, jitterFloor: 0.5)),
+    ])
+    func feedBackoffIsAWindowOfEvery(every: Int, status: Int?, schedule: RetrySchedule) {
+        #expect(RetrySchedule.feedBackoff(everySeconds: every, status: status) == schedule)
+    }
+
+    /// However many failures in a row, a feed is polled again within its `every`.
+    @Test(arguments: [1, 2, 3, 4, 10, 40])
+    func feedBackoffNeverOutlastsEvery(failures: Int) {
+        for status in [nil, 500, 429, 503] as [Int?] {
+            let delay = RetrySchedule.feedBackoff(everySeconds: 300, status: status)
+                .delaySeconds(after: failures, retryAfterSeconds: nil, jitter: 0.999_999)
+            #expect(delay <= 300)
+        }
     }
 }
