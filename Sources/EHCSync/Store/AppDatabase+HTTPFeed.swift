@@ -91,6 +91,12 @@ extension AppDatabase {
                              state.walkCursor?.millis, state.sinceCursor?.millis])
     }
 
+    /// Writes the whole reading state of HTTP feed `feedID` in one transaction (after
+    /// the server forgot a walk, say: the next poll starts from the feed's url).
+    public func save(_ state: HTTPFeedState, feedID: Int64) throws {
+        try write { db in try Self.saveHTTPFeedState(db, feedID: feedID, state) }
+    }
+
     /// The state of the HTTP feed `feedID` as the next poll will use it.
     func httpFeedState(feedID: Int64, url: String) throws -> HTTPFeedState {
         try read { db in try Self.httpFeedState(db, feedID: feedID, url: url) }
