@@ -55,7 +55,8 @@ public enum ConflictQuery {
         }
     }
 
-    public static func forRequest(_ db: Database, _ requestID: String) throws -> [ConflictItem] {
+    /// Every conflict of one request, in the caller's read, oldest first.
+    static func forRequest(_ db: Database, _ requestID: String) throws -> [ConflictItem] {
         try Row.fetchAll(db, sql: select + " WHERE c.request_id = ? ORDER BY c.id", arguments: [requestID]).map(item)
     }
 

@@ -6,6 +6,12 @@ import Synchronization
 
 /// Owns the store: the one SQLite file, its migrations and its writer. Each public
 /// write method is one transaction.
+///
+/// Its face is named operations, in domain words, spread over its extensions: apply a
+/// file or a page with its bookkeeping and record a poll (`+Feeds`, `+HTTPFeed`),
+/// retry parked records and sweep the clock (`+Cycle`), record and queue notices
+/// (`+Notices`), take and settle outbox messages (`+Outbox`), and the reads in
+/// `Queries/`. SQL stays in `Store/` and `Queries/`; a second engine implements these.
 public final class AppDatabase: Sendable {
     public let path: String
     let pool: DatabasePool

@@ -27,7 +27,9 @@ public final class ObservationApplier {
     /// dispute) are recorded in the same transaction as the change (SPEC §2).
     public var notices: ImmediateNotices?
 
-    public init(db: Database, feedID: Int64, role: Role, rules: AdviceRules, now: Timestamp, today: CivilDate) {
+    /// An applier for feed `feedID` in the open write transaction `db`. Internal: outside
+    /// the store an applier comes from `AppDatabase.applyFile` or `applyPage`.
+    init(db: Database, feedID: Int64, role: Role, rules: AdviceRules, now: Timestamp, today: CivilDate) {
         self.db = db
         self.feedID = feedID
         self.role = role
