@@ -138,7 +138,8 @@ public struct HTTPFeed {
             let (applied, tally) = try db.applyPage(batch) { applier in
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: source,
                                               seed: RecordIngestor.seed(mapping, zone: zone)) { newErrors.append("page \(page) \($0)") }
-                let bodyNext = try FolderFeed.decode(.bytes(response.body), format: feed.format, csv: feed.mapping, ingestor.handle)
+                let readAll = { try FolderFeed.decode(.bytes(response.body), format: feed.format, csv: feed.mapping, ingestor.handle) }
+                let bodyNext = try readAll()
                 let link = bodyNext.flatMap { $0.isEmpty ? nil : $0 } ?? LinkHeader.next(response.headers(named: "link"))
                 next.nextURL = try link.map { try nextPage($0, base: response.effectiveURL, current: request.url, page: page) }
                 if first {
