@@ -51,7 +51,6 @@ let package = Package(
             name: "ehcsync-bench",
             dependencies: [
                 "EHCCore", "EHCSync",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

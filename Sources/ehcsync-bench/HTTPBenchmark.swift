@@ -1,7 +1,6 @@
 import EHCCore
 import EHCSync
 import Foundation
-import GRDB
 import Logging
 
 /// `ehcsync-bench --http`: one JSON page of N LA records (default 100,000) served by a
@@ -73,7 +72,7 @@ struct HTTPBenchmark {
 
         // The same page again with 200 (as from an endpoint without validators): every
         // record is unchanged, so this is decode + the unchanged-row check.
-        try db.write { db in try db.execute(sql: "UPDATE http_feed SET etag = NULL, last_modified = NULL") }
+        try db.forgetHTTPValidators()
         let (again, againCPU) = await Self.measure { await engine.pollFeed(feed, now: now) }
         guard again.0.result?.counts.unchanged == records else {
             throw BenchError("the repeat of the page was not all unchanged: \(again.0.error ?? "\(String(describing: again.0.result))")")
@@ -95,7 +94,7 @@ struct HTTPBenchmark {
         wall.sort()
         print(String(format: "  poll answered 304                   CPU %.1f ms median (%.1f ms max), wall %.1f ms median, over %d polls",
                      cpu[cpu.count / 2] * 1000, (cpu.last ?? 0) * 1000, wall[wall.count / 2] * 1000, Self.quietPolls))
-        let stored = try db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM advice") ?? 0 }
+        let stored = try StoreCensus.adviceCount(db)
         print("  store holds \(stored) records" + (stored == records ? " (all of them)" : " — expected \(records)"))
         return stored == records
     }

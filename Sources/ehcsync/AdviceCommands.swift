@@ -2,7 +2,6 @@ import ArgumentParser
 import EHCCore
 import EHCSync
 import Foundation
-import GRDB
 
 struct Advice: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List and show advice records.", subcommands: [List.self, Show.self])

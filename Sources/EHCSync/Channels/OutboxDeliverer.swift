@@ -54,7 +54,13 @@ public struct OutboxDeliverer: Sendable {
                 result.failed += 1
                 logger.error("outbox: \(message.noticeID) to \(message.recipient) by \(message.channel) failed: \(error)")
             }
-            do { try db.recordAttempt(message.id, outcome: outcome, now: now, next: next) } catch {
+            let settlement: OutboxSettlement
+            switch outcome {
+            case .delivered: settlement = .sent
+            case .retry(let error, _): settlement = next.map { .retry(at: $0, error: error) } ?? .failed(error)
+            case .failed(let error): settlement = .failed(error)
+            }
+            do { try db.settle(message: message.id, as: settlement, now: now) } catch {
                 logger.error("outbox: cannot record the attempt for \(message.noticeID): \(error)")
             }
         }

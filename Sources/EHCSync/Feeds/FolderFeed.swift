@@ -1,7 +1,6 @@
 import Crypto
 import EHCCore
 import Foundation
-import GRDB
 import Logging
 import ServiceLifecycle
 
@@ -92,16 +91,9 @@ public struct FolderFeed {
             log(.info, "\(feed.name): \(file.name.escapingControlCharacters): not taken this time: \(error)")
             return
         }
-        let seen = try db.read { db in
-            try Int64.fetchOne(db, sql: "SELECT id FROM source_file WHERE feed_id = ? AND content_sha256 = ? AND outcome = 'applied'",
-                               arguments: [feedID, digest])
-        }
-        if seen != nil {
-            try db.write { db in
-                try db.execute(sql: """
-                    INSERT INTO source_file(feed_id, name, content_sha256, size, outcome, taken_at) VALUES (?, ?, ?, ?, 'duplicate', ?)
-                    """, arguments: [feedID, file.name, digest, size, now.millis])
-            }
+        let source = SourceFile(feedID: feedID, name: file.name, sha256: digest, size: size)
+        if try db.isApplied(source) {
+            try db.recordDuplicate(source, now: now)
             try move(file, to: processedDir)
             result.filesDuplicate += 1
             log(.info, "\(feed.name): \(file.name.escapingControlCharacters): same content as a file already applied: moved, nothing applied")
@@ -118,10 +110,9 @@ public struct FolderFeed {
             if let workbook = RejectionHint.workbookWhereTextWasDeclared(path: fullPath, format: feed.format) {
                 throw WholeFileError(message: workbook)
             }
-            let large = size >= Self.knownRowsThreshold
-            let outcome = try db.firstLoad(if: large) { try db.write { db -> (ObservationApplier.Counts, Int, Int) in
-                let applier = ObservationApplier(db: db, feedID: feedID, role: feed.role, rules: rules, now: now, today: today)
-                applier.notices = immediateNotices
+            let batch = FeedBatch(feedID: feedID, role: feed.role, rules: rules, now: now, today: today, notices: immediateNotices,
+                                  large: size >= Self.knownRowsThreshold)
+            let outcome = try db.applyFile(source, batch, read: { applier in
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: file.name, seed: mappingSeed) { rowError in
                     if firstRowError == nil { firstRowError = rowError.description }
                     if errors == nil { errors = try ErrorsFile(finalPath: errorsPath, header: "# \(feed.name): rows of \(file.name.escapingControlCharacters) that were skipped; the other rows were applied") }
@@ -129,59 +120,50 @@ public struct FolderFeed {
                 }
                 let store = self.db
                 let progress = progressSink(name: file.name, size: size)
-                let readAll = {
-                    guard size >= Self.pipelineThreshold else {
-                        try Self.decode(path: fullPath, format: feed.format, csv: feed.mapping, progress: progress) { record in
-                            try store.checkInterrupted()
-                            try ingestor.handle(record)
-                        }
-                        return
-                    }
-                    // Decoding and validation on a second thread; SQLite writes here.
-                    let preparer = ingestor.detachedPreparer
-                    let format = feed.format, csv = feed.mapping
-                    try RecordPipeline<RecordPreparer.Prepared>.run(produce: { emit in
-                        var preparer = preparer
-                        let filter = preparer.makeRowFilter()
-                        try Self.decode(path: fullPath, format: format, csv: csv, rowFilter: filter, progress: progress) { record in
-                            let prepared = try preparer.prepare(record)
-                            if case .header = record { filter?.columns = preparer.hashedColumns }
-                            try emit(prepared)
-                        }
-                    }, consume: { (prepared: borrowing RecordPreparer.Prepared) in
+                guard size >= Self.pipelineThreshold else {
+                    try Self.decode(path: fullPath, format: feed.format, csv: feed.mapping, progress: progress) { record in
                         try store.checkInterrupted()
-                        try ingestor.ingest(prepared)
-                    })
+                        try ingestor.handle(record)
+                    }
+                    return RowTally(rowsRead: ingestor.rowsRead, rowsFailed: ingestor.rowsFailed, firstRowError: firstRowError)
                 }
-                // A large file checks rows against the feed's marks in memory.
-                if large { try applier.bulk(readAll) } else { try readAll() }
-                try db.execute(sql: """
-                    INSERT INTO source_file(feed_id, name, content_sha256, size, outcome, rows_read, rows_applied, rows_unchanged,
-                      rows_stale, rows_unmatched, rows_failed, first_row_error, taken_at) VALUES (?, ?, ?, ?, 'applied', ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [feedID, file.name, digest, size, ingestor.rowsRead, applier.counts.applied,
-                                     applier.counts.unchanged, applier.counts.stale, applier.counts.unmatched,
-                                     ingestor.rowsFailed, firstRowError, now.millis])
-                try db.execute(sql: "UPDATE feed SET last_data_at = ? WHERE id = ?", arguments: [now.millis, feedID])
+                // Decoding and validation on a second thread; SQLite writes here.
+                let preparer = ingestor.detachedPreparer
+                let format = feed.format, csv = feed.mapping
+                try RecordPipeline<RecordPreparer.Prepared>.run(produce: { emit in
+                    var preparer = preparer
+                    let filter = preparer.makeRowFilter()
+                    try Self.decode(path: fullPath, format: format, csv: csv, rowFilter: filter, progress: progress) { record in
+                        let prepared = try preparer.prepare(record)
+                        if case .header = record { filter?.columns = preparer.hashedColumns }
+                        try emit(prepared)
+                    }
+                }, consume: { (prepared: borrowing RecordPreparer.Prepared) in
+                    try store.checkInterrupted()
+                    try ingestor.ingest(prepared)
+                })
+                return RowTally(rowsRead: ingestor.rowsRead, rowsFailed: ingestor.rowsFailed, firstRowError: firstRowError)
+            }, beforeCommit: {
                 // The errors list is in place before the commit, so no crash leaves a file applied without it.
                 try errors?.commit()
-                return (applier.counts, ingestor.rowsRead, ingestor.rowsFailed)
-            } }
+            })
             try move(file, toPath: processedPath)
             result.filesApplied += 1
-            result.rowsRead += outcome.1
-            result.rowsFailed += outcome.2
-            result.counts.add(outcome.0)
+            let (counts, tally) = outcome
+            result.rowsRead += tally.rowsRead
+            result.rowsFailed += tally.rowsFailed
+            result.counts.add(counts)
             let name = file.name.escapingControlCharacters
-            log(.info, "\(feed.name): \(name): \(outcome.1) rows: \(outcome.0.applied) applied, \(outcome.0.unchanged) unchanged, "
-                + "\(outcome.0.stale) stale, \(outcome.0.unmatched) unmatched, \(outcome.2) with errors")
-            if outcome.2 > 0, let firstRowError {
-                log(.warning, "\(feed.name): \(name): \(outcome.2) rows skipped (listed in \((processedPath as NSString).lastPathComponent.escapingControlCharacters).errors.txt); the first: \(firstRowError)")
+            log(.info, "\(feed.name): \(name): \(tally.rowsRead) rows: \(counts.applied) applied, \(counts.unchanged) unchanged, "
+                + "\(counts.stale) stale, \(counts.unmatched) unmatched, \(tally.rowsFailed) with errors")
+            if tally.rowsFailed > 0, let firstRowError {
+                log(.warning, "\(feed.name): \(name): \(tally.rowsFailed) rows skipped (listed in \((processedPath as NSString).lastPathComponent.escapingControlCharacters).errors.txt); the first: \(firstRowError)")
             }
         } catch let error as WholeFileError {
             errors?.discard()
             let reason = error.message + (feed.format == .csv
                 ? RejectionHint.otherDelimiter(path: fullPath, declared: feed.mapping.delimiter, message: error.message) : "")
-            try reject(file, reason: reason, digest: digest, size: size, now: now)
+            try reject(file, source, reason: reason, now: now)
             result.filesRejected += 1
             log(.warning, "\(feed.name): \(file.name.escapingControlCharacters): rejected, nothing of it applied: \(reason)")
         }
@@ -200,17 +182,13 @@ public struct FolderFeed {
 
     /// The reason is written and recorded before the file moves, so no crash leaves a
     /// rejected file without it (a crash before the move only rejects it again).
-    private func reject(_ file: FolderScanner.Candidate, reason: String, digest: String, size: Int64, now: Timestamp) throws {
+    private func reject(_ file: FolderScanner.Candidate, _ source: SourceFile, reason: String, now: Timestamp) throws {
         let dir = folder.path + "/rejected"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let target = Self.freeName(file.name, in: dir)
         let text = "# \(feed.name): \((target as NSString).lastPathComponent.escapingControlCharacters) was rejected as a whole; nothing of it was applied.\n\(reason)\n"
         try AtomicFile.write(text, to: target + ".error.txt", mode: 0o640)
-        try db.write { db in
-            try db.execute(sql: """
-                INSERT INTO source_file(feed_id, name, content_sha256, size, outcome, error, taken_at) VALUES (?, ?, ?, ?, 'rejected', ?, ?)
-                """, arguments: [feedID, file.name, digest, size, reason, now.millis])
-        }
+        try db.recordRejected(source, reason: reason, now: now)
         try move(file, toPath: target)
     }
 

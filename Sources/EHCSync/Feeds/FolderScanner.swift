@@ -68,10 +68,3 @@ struct FolderScanner {
         return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
     }
 }
-
-/// A feed-level failure (folder missing, unreadable): the feed is marked failing.
-public struct FeedError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}

@@ -1,6 +1,5 @@
 import EHCCore
 import Foundation
-import GRDB
 import Logging
 import ServiceLifecycle
 
@@ -87,7 +86,7 @@ public struct HTTPFeed {
                     // The server forgot the walk (an expired cursor): start again from url
                     // next time. The cursor only covers applied pages, so nothing is skipped.
                     state.nextURL = nil
-                    try db.write { db in try AppDatabase.saveHTTPFeedState(db, feedID: feedID, state) }
+                    try db.save(state, feedID: feedID)
                 }
                 // An HTTP date counts from this answer, which may come long after the poll began.
                 let retryAfter = RetryAfter.seconds(response.header("retry-after"),
@@ -134,13 +133,13 @@ public struct HTTPFeed {
         var newErrors: [String] = []
         var next = state
         do {
-            let counts = try db.firstLoad(if: response.body.count >= FolderFeed.knownRowsThreshold) { try db.write { db -> PageCounts in
-                let applier = ObservationApplier(db: db, feedID: feedID, role: feed.role, rules: rules, now: now, today: today)
-                applier.notices = immediateNotices
+            let batch = FeedBatch(feedID: feedID, role: feed.role, rules: rules, now: now, today: today, notices: immediateNotices,
+                                  large: response.body.count >= FolderFeed.knownRowsThreshold)
+            let (applied, tally) = try db.applyPage(batch) { applier in
                 let ingestor = RecordIngestor(mapping: mapping, applier: applier, source: source,
                                               seed: RecordPreparer.seed(mapping, zone: zone)) { newErrors.append("page \(page) \($0)") }
                 let readAll = { try FolderFeed.decode(.bytes(response.body), format: feed.format, csv: feed.mapping, ingestor.handle) }
-                let bodyNext = try response.body.count >= FolderFeed.knownRowsThreshold ? applier.bulk(readAll) : readAll()
+                let bodyNext = try readAll()
                 let link = bodyNext.flatMap { $0.isEmpty ? nil : $0 } ?? LinkHeader.next(response.headers(named: "link"))
                 next.nextURL = try link.map { try nextPage($0, base: response.effectiveURL, current: request.url, page: page) }
                 if first {
@@ -163,12 +162,9 @@ public struct HTTPFeed {
                 next.rowErrors = Array((next.rowErrors + newErrors).prefix(AppDatabase.keptRowErrors))
                 next.lastStatus = response.status
                 next.retryAt = nil
-                try AppDatabase.saveHTTPFeedState(db, feedID: feedID, next)
-                if ingestor.rowsRead > 0 {
-                    try db.execute(sql: "UPDATE feed SET last_data_at = ? WHERE id = ?", arguments: [now.millis, feedID])
-                }
-                return PageCounts(rowsRead: ingestor.rowsRead, rowsFailed: ingestor.rowsFailed, counts: applier.counts)
-            } }
+                return (RowTally(rowsRead: ingestor.rowsRead, rowsFailed: ingestor.rowsFailed), next)
+            }
+            let counts = PageCounts(rowsRead: tally.rowsRead, rowsFailed: tally.rowsFailed, counts: applied)
             state = next
             for error in newErrors { log(.warning, "\(feed.name): skipped a record: \(error)") }
             log(.info, "\(feed.name): page \(page): \(counts.rowsRead) records: \(counts.counts.applied) applied, "

@@ -1,6 +1,5 @@
 import EHCCore
 import Foundation
-import GRDB
 import ServiceLifecycle
 
 /// Delivers the outbox continuously: whatever is due now, then sleeps until the next
@@ -47,15 +46,3 @@ public struct OutboxService: ServiceLifecycle.Service, CustomStringConvertible {
     }
 }
 
-extension AppDatabase {
-    /// How many due messages one delivery round takes (`dueMessages`' default limit).
-    static let dueBatchSize = 100
-
-    /// When the earliest pending message is next due, if any.
-    func nextOutboxAttempt() throws -> Timestamp? {
-        try read { db in
-            try Int64.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM outbox_message WHERE status = 'pending'")
-                .map(Timestamp.init(millis:))
-        }
-    }
-}

@@ -1,6 +1,5 @@
 import EHCCore
 import Foundation
-import GRDB
 
 /// What the service tells the outside after each pass: the `STATUS=` line and the
 /// metrics textfile are both rendered from this. Counting advice by state reads every
@@ -37,19 +36,8 @@ public struct ServiceFigures: Sendable, Equatable {
                                                   staleAfterSeconds: config.staleAfterSeconds)
             (figures.outboxPending, figures.outboxFailed) = try db.outboxCounts()
         }
-        figures.conflictsByKind = try openConflictsByKind(db)
+        figures.conflictsByKind = try ConflictQuery.openByKind(db)
         return figures
-    }
-
-    /// Open conflicts counted by kind (kinds this version does not know are left out).
-    static func openConflictsByKind(_ db: AppDatabase) throws -> [ConflictKind: Int] {
-        try db.read { db in
-            var out: [ConflictKind: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT kind, count(*) FROM conflict WHERE status = 'open' GROUP BY kind") {
-                if let kind = ConflictKind(rawValue: row[0]) { out[kind] = row[1] }
-            }
-            return out
-        }
     }
 
     /// The `STATUS=` line: feeds by health, overdue advice, the last pass, and any

@@ -91,6 +91,19 @@ extension AppDatabase {
                              state.walkCursor?.millis, state.sinceCursor?.millis])
     }
 
+    /// Writes the whole reading state of HTTP feed `feedID` in one transaction (after
+    /// the server forgot a walk, say: the next poll starts from the feed's url).
+    public func save(_ state: HTTPFeedState, feedID: Int64) throws {
+        try write { db in try Self.saveHTTPFeedState(db, feedID: feedID, state) }
+    }
+
+    /// Forgets every HTTP feed's validators (ETag, Last-Modified), so the next poll
+    /// of each reads its first page whole instead of a 304: the benchmark's way to time
+    /// a page that has not changed.
+    public func forgetHTTPValidators() throws {
+        try write { db in try db.execute(sql: "UPDATE http_feed SET etag = NULL, last_modified = NULL") }
+    }
+
     /// The state of the HTTP feed `feedID` as the next poll will use it.
     func httpFeedState(feedID: Int64, url: String) throws -> HTTPFeedState {
         try read { db in try Self.httpFeedState(db, feedID: feedID, url: url) }

@@ -3,10 +3,15 @@ import Foundation
 import GRDB
 
 extension AppDatabase {
+    /// How many due messages one delivery round takes (`dueMessages`' default limit).
+    static let dueBatchSize = 100
+
+    /// The columns `outboxMessage` reads, in its order.
     static let outboxColumns = """
         id, notice_id, kind, recipient, channel, subject, text_body, html_body, json_body, created_at, attempts, give_up_at
         """
 
+    /// One `outbox_message` row, read with `outboxColumns`, as the plain value channels send.
     static func outboxMessage(_ r: Row) -> OutboxMessage {
         OutboxMessage(id: r[0], noticeID: r[1], kind: NoticeKind(rawValue: r[2]) ?? .reminder, recipient: r[3], channel: r[4],
                       subject: r[5], text: r[6], html: r[7], json: r[8], createdAt: Timestamp(millis: r[9]), attempts: r[10],
@@ -21,17 +26,18 @@ extension AppDatabase {
         }
     }
 
-    /// Records one attempt. `next` is when to try again (nil with a retry outcome: give up).
-    public func recordAttempt(_ id: Int64, outcome: DeliveryOutcome, now: Timestamp, next: Timestamp?) throws {
+    /// Records one delivery attempt of message `id` in one statement: sent, due again
+    /// at a later instant, or failed for good.
+    public func settle(message id: Int64, as outcome: OutboxSettlement, now: Timestamp) throws {
         try write { db in
             switch outcome {
-            case .delivered:
+            case .sent:
                 try db.execute(sql: "UPDATE outbox_message SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
                                arguments: [now.millis, id])
-            case .retry(let error, _) where next != nil:
+            case .retry(let next, let error):
                 try db.execute(sql: "UPDATE outbox_message SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                               arguments: [next?.millis, error, id])
-            case .retry(let error, _), .failed(let error):
+                               arguments: [next.millis, error, id])
+            case .failed(let error):
                 try db.execute(sql: "UPDATE outbox_message SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
                                arguments: [error, id])
             }
@@ -44,6 +50,14 @@ extension AppDatabase {
             let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox_message WHERE status = 'pending'") ?? 0
             let failed = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox_message WHERE status = 'failed'") ?? 0
             return (pending, failed)
+        }
+    }
+
+    /// When the earliest pending message is next due, if any: how long the outbox may sleep.
+    func nextOutboxAttempt() throws -> Timestamp? {
+        try read { db in
+            try Int64.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM outbox_message WHERE status = 'pending'")
+                .map(Timestamp.init(millis:))
         }
     }
 }

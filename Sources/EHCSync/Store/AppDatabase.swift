@@ -6,6 +6,12 @@ import Synchronization
 
 /// Owns the store: the one SQLite file, its migrations and its writer. Each public
 /// write method is one transaction.
+///
+/// Its face is named operations, in domain words, spread over its extensions: apply a
+/// file or a page with its bookkeeping and record a poll (`+Feeds`, `+HTTPFeed`),
+/// retry parked records and sweep the clock (`+Cycle`), record and queue notices
+/// (`+Notices`), take and settle outbox messages (`+Outbox`), and the reads in
+/// `Queries/`. SQL stays in `Store/` and `Queries/`; a second engine implements these.
 public final class AppDatabase: Sendable {
     public let path: String
     let pool: DatabasePool
@@ -64,14 +70,15 @@ public final class AppDatabase: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction.
-    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` in one write transaction. Internal: callers outside `Store/` and
+    /// `Queries/` ask for a named operation instead, so SQL never leaves the store.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.write(body)
     }
 
     /// Runs `body` on a read snapshot. While a first load holds the store (see
     /// `firstLoad`), it waits for the load's end instead, behind it on the writer.
-    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         if firstLoadUnderWay.load(ordering: .acquiring) { return try pool.writeWithoutTransaction(body) }
         return try pool.read(body)
     }
@@ -97,7 +104,7 @@ public final class AppDatabase: Sendable {
     /// the busy timeout. If another connection has the store open (`ehcsync status` in
     /// another process, say), SQLite keeps the WAL at once and the load runs as any
     /// other. With `large` false, `body` just runs.
-    public func firstLoad<T>(if large: Bool, _ body: () throws -> T) throws -> T {
+    func firstLoad<T>(if large: Bool, _ body: () throws -> T) throws -> T {
         guard large else { return try body() }
         // Readers this process has open would keep the WAL: close them (waiting for
         // any read under way). Reads from now on wait on the writer.

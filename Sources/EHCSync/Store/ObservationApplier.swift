@@ -3,8 +3,12 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// Applies observations inside one open write transaction, with cached prepared
-/// statements: the bulk path of every feed. Made per file or page; not shared.
+/// Applies observations inside one open write transaction (SPEC §4): links a provider's
+/// record to its request, plans it with the `Reconciler`, writes the record, its
+/// conflicts, its immediate notices and its audit row. Made per file or page by the
+/// store's apply operations (`AppDatabase.applyFile`, `applyPage`); not shared. Its
+/// statements are in `RawSQLite/ObservationApplier+Statements.swift`, and a first
+/// load's machinery (batched audit rows, indexes built at the end) in `FirstLoad/`.
 public final class ObservationApplier {
     /// Counts of what happened to the observations it was given.
     public struct Counts: Sendable, Equatable {
@@ -23,7 +27,9 @@ public final class ObservationApplier {
     /// dispute) are recorded in the same transaction as the change (SPEC §2).
     public var notices: ImmediateNotices?
 
-    public init(db: Database, feedID: Int64, role: Role, rules: AdviceRules, now: Timestamp, today: CivilDate) {
+    /// An applier for feed `feedID` in the open write transaction `db`. Internal: outside
+    /// the store an applier comes from `AppDatabase.applyFile` or `applyPage`.
+    init(db: Database, feedID: Int64, role: Role, rules: AdviceRules, now: Timestamp, today: CivilDate) {
         self.db = db
         self.feedID = feedID
         self.role = role
@@ -32,84 +38,18 @@ public final class ObservationApplier {
         self.today = today
     }
 
-    /// The statements of the per-record path, prepared once per applier: GRDB's
-    /// `cachedStatement(sql:)` hashes the whole SQL text on every call, several
-    /// kilobytes a record across its statements.
-    enum Query: Int, CaseIterable {
-        case mark, load, insert, upsert, markUpsert, observationInsert, markUpsertBatch, observationInsertBatch
-        var sql: String {
-            switch self {
-            case .mark: return """
-                SELECT f.row_hash, f.updated_at FROM advice a JOIN advice_feed f ON f.feed_id = ? AND f.advice_id = a.id
-                WHERE a.request_id = ?
-                """
-            case .load: return AdviceRowCodec.select(extra: ["id"], where: "request_id = ?")
-            case .insert: return AdviceRowCodec.insertSQL
-            case .upsert: return AdviceRowCodec.upsertSQL
-            case .markUpsert: return Self.markUpsert(rows: 1)
-            case .observationInsert: return Self.observationInsert(rows: 1)
-            case .markUpsertBatch: return Self.markUpsert(rows: PlannedRowBatch.size)
-            case .observationInsertBatch: return Self.observationInsert(rows: PlannedRowBatch.size)
-            }
-        }
-
-        private static func values(_ columns: Int, rows: Int) -> String {
-            Array(repeating: "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")", count: rows)
-                .joined(separator: ", ")
-        }
-
-        static func markUpsert(rows: Int) -> String {
-            "INSERT INTO advice_feed(feed_id, advice_id, updated_at, row_hash) VALUES " + values(4, rows: rows) + """
-
-                ON CONFLICT(feed_id, advice_id) DO UPDATE SET
-                  updated_at = max(coalesce(advice_feed.updated_at, excluded.updated_at), coalesce(excluded.updated_at, advice_feed.updated_at)),
-                  row_hash = excluded.row_hash
-                """
-        }
-
-        static func observationInsert(rows: Int) -> String {
-            """
-            INSERT INTO observation(feed_id, source, line, request_id, advice_id, updated_at, applied_at, outcome, observed,
-              changes_json, notes)
-            VALUES
-            """ + " " + values(11, rows: rows)
-        }
-    }
-    private var prepared = [Statement?](repeating: nil, count: Query.allCases.count)
+    /// The statements of `Query`, each prepared at its first use (`statement(_:)`).
+    var prepared = [Statement?](repeating: nil, count: Query.allCases.count)
     /// Where the per-record writes' text and blobs are bound from (`BindArena`).
-    private let arena = BindArena()
+    let arena = BindArena()
     /// The audit rows and marks of planned records not yet written, while a first load
     /// runs (`bulk`); nil otherwise, when each record's are written with it.
-    private var plannedRows: PlannedRowBatch?
-
-    /// Writes the planned records' audit rows and marks held back, in order: a full
-    /// batch with one statement each, fewer one by one. Called before anything reads
-    /// or writes `observation` or `advice_feed` another way, and at the end of `bulk`.
-    func flushPlannedRows() throws {
-        guard let batch = plannedRows, !batch.isEmpty else { return }
-        let count = batch.rows.count
-        let full = count == PlannedRowBatch.size
-        let (observations, marks) = try full ? (statement(.observationInsertBatch), statement(.markUpsertBatch))
-                                             : (statement(.observationInsert), statement(.markUpsert))
-        for start in stride(from: 0, to: count, by: full ? count : 1) {
-            let rows = start..<(full ? count : start + 1)
-            try batch.writeObservations(observations, rows, feedID: feedID, appliedAt: now.millis, arena: arena, in: db)
-            try batch.writeMarks(marks, rows, feedID: feedID, in: db)
-        }
-        batch.removeAll()
-    }
-
-    private func statement(_ query: Query) throws -> Statement {
-        if let s = prepared[query.rawValue] { return s }
-        let s = try db.makeStatement(sql: query.sql)
-        prepared[query.rawValue] = s
-        return s
-    }
+    var plannedRows: PlannedRowBatch?
 
     /// Set when the store held no record and this feed no mark as the file began (a
     /// first load): the reading thread then plans each request's first row itself
     /// (`freshPlanning`), and only its repeats are looked up.
-    private var freshStore = false
+    var freshStore = false
 
     /// What a first load's reading thread needs to plan a record it has not seen
     /// before in the file (`RecordPreparer`): nil unless the store was empty as the
@@ -138,77 +78,11 @@ public final class ObservationApplier {
 
     /// This feed's stored row hashes, loaded once for a large file: a row found here
     /// is unchanged without any query (its hash covers the request id).
-    public private(set) var knownRows: RowHashSet?
-
-    /// Secondary indexes a first load builds once, after its last row, rather than
-    /// row by row: sorted builds cost a fraction of a million random inserts. A record
-    /// planned on the reading thread needs no lookup at all; the first lookup of a
-    /// record by its request id (a request the file names twice, a provider's record)
-    /// makes `advice_request` again there and then (`needRequestIndex`). Marks are
-    /// found by their key, and a provider's records, matched by NHS number, cannot
-    /// meet an `advice` row on an empty store.
-    static let indexesBuiltAfterFirstLoad = ["advice_request", "advice_child", "observation_advice"]
+    public internal(set) var knownRows: RowHashSet?
 
     /// The indexes a first load has set aside and not yet made again, with their
     /// definitions, in `indexesBuiltAfterFirstLoad` order.
-    private var deferredIndexes: [(name: String, sql: String)] = []
-
-    /// Makes `advice_request` again, now, if a first load set it aside: a record is
-    /// about to be looked up by its request id. Its `UNIQUE` holds the load to one
-    /// record a request id, whichever way the records came.
-    private func needRequestIndex() throws {
-        guard let i = deferredIndexes.firstIndex(where: { $0.name == "advice_request" }) else { return }
-        try db.execute(sql: deferredIndexes[i].sql)
-        deferredIndexes.remove(at: i)
-    }
-
-    /// Runs `body`, the applying of one large file or page, with this feed's marks in
-    /// memory (`loadKnownRows`) and a page cache sized for it (the one before is given
-    /// back). On a first load into an empty store the indexes of
-    /// `indexesBuiltAfterFirstLoad` are dropped for the load and made again, from their
-    /// own stored definitions, before this returns: inside the same transaction, so a
-    /// failure anywhere rolls back to the indexes as they were.
-    public func bulk<T>(_ body: () throws -> T) throws -> T {
-        try loadKnownRows()
-        let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -AppDatabase.pageCacheKiB
-        defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-        guard freshStore else {
-            // Random inserts into the indexes of a store that holds records.
-            try db.execute(sql: "PRAGMA cache_size = -\(AppDatabase.bulkPageCacheKiB)")
-            return try body()
-        }
-        for name in Self.indexesBuiltAfterFirstLoad {
-            guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?",
-                                                arguments: [name]) else { continue }
-            try db.execute(sql: "DROP INDEX \(name)")
-            deferredIndexes.append((name, sql))
-        }
-        plannedRows = PlannedRowBatch()
-        defer { plannedRows = nil }
-        let result = try body()
-        try flushPlannedRows()
-        // The tables are written: the disk takes them while the indexes are built.
-        StoreWriteback.start(db)
-        // Each build sorts up to the page cache's size in memory, then in temporary
-        // files: a smaller cache for the builds keeps the process's peak down.
-        try db.execute(sql: "PRAGMA cache_size = -\(AppDatabase.indexBuildCacheKiB)")
-        while let index = deferredIndexes.first {
-            try db.execute(sql: index.sql)
-            deferredIndexes.removeFirst()
-        }
-        return result
-    }
-
-    /// Loads `knownRows`: one scan of this feed's marks, worth it when a file brings
-    /// many rows (a daily full re-export), not for a small delta.
-    public func loadKnownRows() throws {
-        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM advice_feed WHERE feed_id = ?", arguments: [feedID]) ?? 0
-        var set = RowHashSet(capacity: count)
-        let cursor = try Int64.fetchCursor(db, sql: "SELECT row_hash FROM advice_feed WHERE feed_id = ?", arguments: [feedID])
-        while let h = try cursor.next() { set.insert(h) }
-        knownRows = set
-        freshStore = try count == 0 && (Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM advice)") ?? false)
-    }
+    var deferredIndexes: [(name: String, sql: String)] = []
 
     /// Counts a row found unchanged in `knownRows` (by `RecordPreparer`, on any thread).
     func countKnownUnchanged() { counts.unchanged += 1 }
@@ -227,6 +101,7 @@ public final class ObservationApplier {
     /// that follows it read the row once.
     private var lastMark: (requestID: String, mark: (rowHash: Int64, updatedAt: Timestamp?)?)?
 
+    /// This feed's mark for `requestID` (its last row's hash and `updated_at`), if any.
     func feedMark(_ requestID: String) throws -> (rowHash: Int64, updatedAt: Timestamp?)? {
         try flushPlannedRows()
         if let last = lastMark, last.requestID == requestID { return last.mark }

@@ -1,6 +1,5 @@
 import EHCCore
 import Foundation
-import GRDB
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -180,24 +179,9 @@ public final class SyncEngine: Sendable {
         await OutboxDeliverer(channels: channels).deliverDue(db: db, now: now, logger: logger)
     }
 
-    /// Records one poll's outcome in one statement, creating the feed's row if a
-    /// failure came before the feed ever opened.
+    /// Records one poll's outcome on the feed (`AppDatabase.recordPoll`).
     func recordHealth(feed: FeedConfig, now: Timestamp, error: String?) throws {
-        try db.write { db in
-            if let error {
-                try db.execute(sql: """
-                    INSERT INTO feed(name, role, last_attempt_at, last_error, consecutive_failures) VALUES (?, ?, ?, ?, 1)
-                    ON CONFLICT(name) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error,
-                      consecutive_failures = feed.consecutive_failures + 1
-                    """, arguments: [feed.name, feed.role.rawValue, now.millis, error])
-            } else {
-                try db.execute(sql: """
-                    INSERT INTO feed(name, role, last_attempt_at, last_success_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET last_attempt_at = excluded.last_attempt_at,
-                      last_success_at = excluded.last_success_at, last_error = NULL, consecutive_failures = 0
-                    """, arguments: [feed.name, feed.role.rawValue, now.millis, now.millis])
-            }
-        }
+        try db.recordPoll(feed: feed.name, role: feed.role, now: now, error: error)
     }
 }
 

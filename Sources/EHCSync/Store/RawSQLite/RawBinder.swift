@@ -1,30 +1,6 @@
 import GRDB
 import GRDBSQLite
 
-/// Steps a GRDB statement through SQLite's C API, for the bulk read paths that read
-/// columns directly (see `AdviceRowCodec.state(raw:)`). Arguments are bound with
-/// GRDB's `setArguments` first; errors become GRDB's `DatabaseError`.
-enum RawStep {
-    /// True while there is a row to read; false at the end (the statement is then reset).
-    static func next(_ statement: Statement, in db: Database) throws -> Bool {
-        let rc = sqlite3_step(statement.sqliteStatement)
-        switch rc {
-        case SQLITE_ROW:
-            return true
-        case SQLITE_DONE:
-            sqlite3_reset(statement.sqliteStatement)
-            return false
-        default:
-            let message = db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) } ?? "SQLite error \(rc)"
-            sqlite3_reset(statement.sqliteStatement)
-            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: message, sql: statement.sql)
-        }
-    }
-
-    /// Ends a read that stopped before the last row, so the statement holds no cursor.
-    static func finish(_ statement: Statement) { sqlite3_reset(statement.sqliteStatement) }
-}
-
 /// Binds a statement's parameters in order through SQLite's C API, for the bulk write
 /// paths: no existential boxing per value. Text and blobs are copied once: into
 /// SQLite's own memory (`SQLITE_TRANSIENT`, a `malloc` and a `free` a value), or, given
@@ -99,34 +75,5 @@ struct RawBinder {
     /// Runs a statement that returns no rows.
     static func run(_ statement: Statement, in db: Database) throws {
         if try RawStep.next(statement, in: db) { RawStep.finish(statement) }
-    }
-}
-
-/// Memory the text and blob parameters of one statement are copied into and bound
-/// from, reused statement after statement: SQLite's own copies cost a `malloc` and a
-/// `free` each, about twenty a record on a first load. A value that does not fit is
-/// left to SQLite to copy. One arena serves one connection's writes, one statement at
-/// a time (`RawBinder.init` empties it).
-final class BindArena {
-    private let base: UnsafeMutableRawPointer
-    private let capacity: Int
-    private var used = 0
-
-    init(capacity: Int = 64 << 10) {
-        self.capacity = capacity
-        base = .allocate(byteCount: capacity, alignment: 16)
-    }
-
-    deinit { base.deallocate() }
-
-    func reset() { used = 0 }
-
-    /// A copy of `bytes` in the arena, nil if it has no room left.
-    func copy(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawPointer? {
-        guard bytes.count <= capacity - used else { return nil }
-        let at = base + used
-        if let from = bytes.baseAddress { at.copyMemory(from: from, byteCount: bytes.count) }
-        used += bytes.count
-        return UnsafeRawPointer(at)
     }
 }
