@@ -76,14 +76,14 @@ public enum StatusQuery {
             try configured.map { feed in
                 let row = try Row.fetchOne(db, sql: """
                     SELECT f.last_attempt_at, f.last_success_at, f.last_data_at, f.last_error, f.consecutive_failures,
-                      h.row_errors, h.retry_at, h.feed_id IS NOT NULL
+                      h.row_errors, h.retry_at, h.feed_id IS NOT NULL, f.id
                     FROM feed f LEFT JOIN http_feed h ON h.feed_id = f.id WHERE f.name = ?
                     """, arguments: [feed.name])
                 let attempt = (row?[0] as Int64?).map(Timestamp.init(millis:))
                 let success = (row?[1] as Int64?).map(Timestamp.init(millis:))
                 let data = (row?[2] as Int64?).map(Timestamp.init(millis:))
                 let failures: Int = row?[4] ?? 0
-                let feedID = try Int64.fetchOne(db, sql: "SELECT id FROM feed WHERE name = ?", arguments: [feed.name])
+                let feedID: Int64? = row?[8]
                 let problems = try feedID.map { try AppDatabase.feedProblems(db, feedID: $0, since: problemsSince) } ?? FeedProblemSummary()
                 let state: FeedHealth.State
                 if attempt == nil {

@@ -53,14 +53,14 @@ extension AppDatabase {
         let lastPoll = try Int64.fetchOne(db, sql: """
             SELECT max(taken_at) FROM source_file WHERE feed_id = ? AND outcome <> 'duplicate'
             """, arguments: [feedID])
-        if let lastPoll, let row = try Row.fetchOne(db, sql: """
-            SELECT coalesce(sum(outcome = 'rejected'), 0), coalesce(sum(rows_failed), 0) FROM source_file
-            WHERE feed_id = ? AND taken_at = ? AND outcome <> 'duplicate'
-            """, arguments: [feedID, lastPoll]) {
-            summary.rejectedFiles = row[0]
-            summary.rowErrors = row[1]
-        }
         if let lastPoll {
+            if let row = try Row.fetchOne(db, sql: """
+                SELECT coalesce(sum(outcome = 'rejected'), 0), coalesce(sum(rows_failed), 0) FROM source_file
+                WHERE feed_id = ? AND taken_at = ? AND outcome <> 'duplicate'
+                """, arguments: [feedID, lastPoll]) {
+                summary.rejectedFiles = row[0]
+                summary.rowErrors = row[1]
+            }
             let from = since?.millis ?? lastPoll
             summary.problems = try Row.fetchAll(db, sql: """
                 SELECT outcome, name, rows_failed, coalesce(error, first_row_error, '') FROM source_file
@@ -90,15 +90,5 @@ extension AppDatabase {
     /// The first line of a stored reason, control characters escaped (file names come from outside).
     static func firstLine(_ text: String) -> String {
         String(text.split(separator: "\n", maxSplits: 1).first ?? "").escapingControlCharacters
-    }
-
-    /// `feedProblems` for a feed by name; an empty summary for a feed never polled.
-    public func feedProblems(name: String, since: Timestamp? = nil) throws -> FeedProblemSummary {
-        try read { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM feed WHERE name = ?", arguments: [name]) else {
-                return FeedProblemSummary()
-            }
-            return try Self.feedProblems(db, feedID: id, since: since)
-        }
     }
 }
