@@ -2,8 +2,9 @@ import Foundation
 
 /// The words people read in digests and notices: dates written out, counts with the
 /// right plural, codes turned into phrases. English only, fixed, and free of locale
-/// settings so renderings are the same on every server.
-enum PlainWords {
+/// settings so renderings are the same on every server. Public so the command line's
+/// output says times the way the digest does.
+public enum PlainWords {
     static let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
     static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                          "October", "November", "December"]
@@ -69,7 +70,7 @@ extension PlainWords {
 extension PlainWords {
     /// "09:15 GMT": a local time of day in `zone`, with the zone's short name as
     /// people in it say it (GMT or BST in London), so a reader never converts.
-    static func localTime(_ t: Timestamp, in zone: TimeZone) -> String {
+    public static func localTime(_ t: Timestamp, in zone: TimeZone) -> String {
         let minute = t.localMinuteOfDay(in: zone)
         return CivilDate.pad(minute / 60, 2) + ":" + CivilDate.pad(minute % 60, 2) + " " + zoneName(t, zone)
     }

@@ -164,9 +164,8 @@ public struct RecordMapping: Sendable {
 
     /// The instant of a local day and time (midnight when no time was written).
     private func local(_ day: CivilDate, _ time: ClockTime?) -> Timestamp {
-        let localSeconds = Int64(day.daysSinceEpoch) * 86_400 + Int64(time?.secondsOfDay ?? 0)
-        let offset = Timestamp.offset(ofLocal: localSeconds, in: timeZone, cache: offsetCache)
-        return Timestamp(millis: (localSeconds - Int64(offset)) * 1000 + Int64(time?.millisecond ?? 0))
+        Timestamp.local(day, secondOfDay: time?.secondsOfDay ?? 0, millisecond: time?.millisecond ?? 0, in: timeZone,
+                        cache: offsetCache)
     }
 
     /// Builds an observation from `(field, raw text, column)` pairs, applying defaults and

@@ -118,8 +118,16 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The instant of a local wall-clock time on a given day in `zone`.
     public static func local(_ day: CivilDate, minuteOfDay: Int, in zone: TimeZone) -> Timestamp {
-        let localSeconds = Int64(day.daysSinceEpoch) * 86_400 + Int64(minuteOfDay * 60)
-        return Timestamp(millis: (localSeconds - Int64(offset(ofLocal: localSeconds, in: zone))) * 1000)
+        local(day, secondOfDay: minuteOfDay * 60, in: zone)
+    }
+
+    /// The instant of a local wall-clock second (and millisecond) on a given day in
+    /// `zone`, with the offset rule of `offset(ofLocal:in:cache:)` at the clock changes.
+    public static func local(_ day: CivilDate, secondOfDay: Int, millisecond: Int = 0, in zone: TimeZone,
+                             cache: LocalOffsetCache? = nil) -> Timestamp {
+        let localSeconds = Int64(day.daysSinceEpoch) * 86_400 + Int64(secondOfDay)
+        return Timestamp(millis: (localSeconds - Int64(offset(ofLocal: localSeconds, in: zone, cache: cache))) * 1000
+                         + Int64(millisecond))
     }
 }
 

@@ -24,9 +24,12 @@ public enum ConfigPreflight {
         func error(_ line: Int, _ path: String, _ message: String) {
             findings.errors.append(ConfigIssue(file: config.file, line: line, keyPath: path, message: message))
         }
+        /// systemd provides `$CREDENTIALS_DIRECTORY` only to the running service.
+        func checkable(_ file: String) -> Bool {
+            credentials.map { !file.hasPrefix($0 + "/") } ?? true
+        }
         func readable(_ file: String, line: Int, path: String) {
-            if let credentials, file.hasPrefix(credentials + "/") { return }
-            if let problem = Self.fileProblem(file) { error(line, path, problem) }
+            if checkable(file), let problem = Self.fileProblem(file) { error(line, path, problem) }
         }
 
         // The service makes the store's folder if it is missing, so the nearest folder
@@ -68,10 +71,9 @@ public enum ConfigPreflight {
                 if let caFile { readable(caFile, line: channel.line, path: base + ".ca_file") }
             case .webhook(_, let secretFile, _, _, let caFile, _):
                 if let caFile { readable(caFile, line: channel.line, path: base + ".ca_file") }
-                let inCredentials = credentials.map { secretFile.hasPrefix($0 + "/") } ?? false
-                if !inCredentials, let problem = fileProblem(secretFile) {
-                    error(channel.line, base + ".secret_file", problem)
-                } else if !inCredentials, Self.beginsWithWhsec(secretFile) == false {
+                readable(secretFile, line: channel.line, path: base + ".secret_file")
+                // An unreadable secret (nil) is the error above, not a warning too.
+                if checkable(secretFile), Self.beginsWithWhsec(secretFile) == false {
                     findings.warnings.append(ConfigIssue(
                         file: config.file, line: channel.line, keyPath: base + ".secret_file",
                         message: "the secret does not begin with whsec_: EHC Sync signs with its bytes as they are, but the official "

@@ -81,7 +81,7 @@ public struct AdviceHistory: Sendable {
         if let d = item.view.daysOverdue { out += "  days overdue             \(d)\n" }
         out += "\nHistory (\(entries.count) observation\(entries.count == 1 ? "" : "s"))\n"
         for e in entries {
-            out += "  \(LocalTimeText.minute(e.appliedAt, in: zone))  \(e.feed)  \(e.source.escapingControlCharacters) line \(e.line)  \(e.outcome)"
+            out += "  \(e.appliedAt.localDate(in: zone)) \(PlainWords.localTime(e.appliedAt, in: zone))  \(e.feed)  \(e.source.escapingControlCharacters) line \(e.line)  \(e.outcome)"
             if let n = e.notes { out += " — \(n)" }
             out += "\n"
             for change in Self.changes(e.changesJSON) {
